@@ -1,0 +1,35 @@
+# The project's commands. Each one goes through tools/bootstrap.sh, which gets Odoo 18.0, the
+# virtual environment, PostgreSQL and Chromium ready (fast when they already are).
+BOOTSTRAP := tools/bootstrap.sh
+PYTHON := $(BOOTSTRAP) python
+
+.PHONY: help bootstrap run test lint bench reset pot
+
+help:
+	@echo "make run    - start Odoo with the three addons and demo data on http://localhost:8069"
+	@echo "make test   - lint, then every test (Odoo's runner, browser tours, pytest)"
+	@echo "make lint   - ruff and pylint-odoo"
+	@echo "make bench  - benchmarks on a fresh database"
+	@echo "make reset  - drop the databases the project created"
+	@echo "make pot    - regenerate each addon's i18n/<addon>.pot"
+
+bootstrap:
+	@$(BOOTSTRAP)
+
+run:
+	@$(PYTHON) tools/devserver.py run
+
+reset:
+	@$(PYTHON) tools/devserver.py reset
+
+test:
+	@$(PYTHON) tools/run_tests.py
+
+lint:
+	@$(PYTHON) tools/lint.py
+
+bench:
+	@$(PYTHON) tools/bench.py
+
+pot:
+	@$(PYTHON) tools/devserver.py pot

@@ -1,0 +1,24 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Omnichannel Chat",
+    "summary": "One inbox in Discuss for every customer chat: queue, take, transfer, "
+    "conference, resolve",
+    "version": "18.0.1.0.0",
+    "category": "Productivity/Discuss",
+    "website": "https://github.com/omnichannel-odoo/omnichannel",
+    "author": "Omnichannel Odoo Team",
+    "license": "LGPL-3",
+    "application": True,
+    "depends": ["mail", "helpdesk_mgmt"],
+    "data": [
+        "security/omnichannel_security.xml",
+    ],
+    "demo": [
+        "demo/omnichannel_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "omnichannel_chat/static/tests/tours/**/*",
+        ],
+    },
+}

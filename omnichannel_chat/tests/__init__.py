@@ -1,0 +1,1 @@
+from . import test_agent_desk_tour, test_security_groups

@@ -1,0 +1,14 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Omnichannel Live Chat",
+    "summary": "Website live chat visitors queue in the omnichannel inbox",
+    "version": "18.0.1.0.0",
+    "category": "Productivity/Discuss",
+    "website": "https://github.com/omnichannel-odoo/omnichannel",
+    "author": "Omnichannel Odoo Team",
+    "license": "LGPL-3",
+    "depends": ["omnichannel_chat", "im_livechat"],
+    "data": [
+        "security/omnichannel_livechat_security.xml",
+    ],
+}

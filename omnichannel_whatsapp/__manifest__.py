@@ -1,0 +1,12 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Omnichannel WhatsApp",
+    "summary": "WhatsApp Business Cloud API as a source of the omnichannel inbox",
+    "version": "18.0.1.0.0",
+    "category": "Productivity/Discuss",
+    "website": "https://github.com/omnichannel-odoo/omnichannel",
+    "author": "Omnichannel Odoo Team",
+    "license": "LGPL-3",
+    "depends": ["omnichannel_chat"],
+    "external_dependencies": {"python": ["phonenumbers", "requests"]},
+}

@@ -1,0 +1,117 @@
+"""What the project's commands share: paths, Odoo's command line, the databases the project owns.
+
+Run inside ``tools/bootstrap.sh``, which exports the PostgreSQL variables (PGHOST, PGPORT,
+PGUSER), OMNICHANNEL_ODOO_DIR, OMNICHANNEL_CACHE and OMNICHANNEL_REPO.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(os.environ.get("OMNICHANNEL_REPO") or Path(__file__).resolve().parent.parent)
+ADDONS = ("omnichannel_chat", "omnichannel_whatsapp", "omnichannel_livechat")
+# The comment that marks a database as the project's: only those are ever dropped.
+DB_MARK = "created by the make targets of the omnichannel project"
+
+
+def odoo_dir():
+    try:
+        return Path(os.environ["OMNICHANNEL_ODOO_DIR"])
+    except KeyError:
+        sys.exit(
+            "Run this through tools/bootstrap.sh (or a make target): OMNICHANNEL_ODOO_DIR is unset."
+        )
+
+
+def cache_dir():
+    return Path(os.environ["OMNICHANNEL_CACHE"])
+
+
+def addons_path(extra=()):
+    src = odoo_dir()
+    paths = [src / "odoo" / "addons"]
+    if (src / "addons").is_dir():  # a git checkout keeps most addons there
+        paths.append(src / "addons")
+    paths.append(REPO)
+    paths.extend(Path(p).resolve() for p in extra)
+    return ",".join(str(p) for p in paths)
+
+
+def odoo_args(db, http_port, extra_addons=()):
+    """The options every Odoo process of the project gets."""
+    return [
+        "odoo",
+        f"--addons-path={addons_path(extra_addons)}",
+        f"--data-dir={cache_dir() / 'filestore'}",
+        f"--database={db}",
+        f"--db-filter=^{db}$",
+        f"--db_host={os.environ.get('PGHOST', '')}",
+        f"--db_port={os.environ.get('PGPORT', '') or 5432}",
+        f"--db_user={os.environ.get('PGUSER', '')}",
+        f"--http-port={http_port}",
+        "--http-interface=127.0.0.1",
+        "--workers=0",
+        "--max-cron-threads=1",
+    ]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def psql(sql, db="postgres"):
+    """Run one SQL statement; return its output as text (one row per line)."""
+    result = subprocess.run(
+        ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        sys.exit(f"psql failed on {db}: {sql}\n{result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+def db_exists(name):
+    return psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+
+
+def db_is_ours(name):
+    comment = psql(
+        f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{name}'"
+    )
+    return comment == DB_MARK
+
+
+def db_is_initialized(name):
+    return psql("SELECT to_regclass('public.ir_module_module') IS NOT NULL", db=name) == "t"
+
+
+def drop_db(name):
+    """Drop a database of the project's; refuse any other."""
+    if not db_exists(name):
+        return False
+    if not db_is_ours(name):
+        sys.exit(f"Database {name!r} exists but was not created by this project: not touching it.")
+    print(f"[db] dropping {name}", flush=True)
+    psql(f'DROP DATABASE "{name}" WITH (FORCE)')
+    filestore = cache_dir() / "filestore" / "filestore" / name
+    if filestore.is_dir():
+        subprocess.run(["rm", "-rf", str(filestore)], check=True)
+    return True
+
+
+def create_db(name):
+    """Create an empty database marked as the project's (Odoo initialises it on first -i)."""
+    print(f"[db] creating {name}", flush=True)
+    psql(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LC_COLLATE 'C' TEMPLATE template0")
+    psql(f"COMMENT ON DATABASE \"{name}\" IS '{DB_MARK}'")
+
+
+def recreate_db(name):
+    drop_db(name)
+    create_db(name)
