@@ -3,6 +3,7 @@
 #
 #   tools/bootstrap.sh                 prepare only
 #   tools/bootstrap.sh CMD [ARGS...]   prepare, then exec CMD with the environment set
+#   tools/bootstrap.sh --only-source   get the Odoo source into the cache, print its path
 #
 # Idempotent and fast when already done. Everything it creates lives outside the repository,
 # under $OMNICHANNEL_CACHE (default ~/.cache/omnichannel-odoo), so fresh clones and CI reuse it:
@@ -215,6 +216,10 @@ ensure_chromium() {
 
 mkdir -p "$CACHE_DIR"
 ensure_odoo_source
+if [ "${1:-}" = --only-source ]; then
+    echo "$ODOO_DIR"
+    exit 0
+fi
 ensure_venv
 ensure_postgres
 ensure_chromium

@@ -39,8 +39,8 @@ def addons_path(extra=()):
     return ",".join(str(p) for p in paths)
 
 
-def odoo_args(db, http_port, extra_addons=()):
-    """The options every Odoo process of the project gets."""
+def odoo_args(db, http_port, extra_addons=(), interface="127.0.0.1"):
+    """The options every Odoo process of the project gets (interface "" = all interfaces)."""
     return [
         "odoo",
         f"--addons-path={addons_path(extra_addons)}",
@@ -51,7 +51,7 @@ def odoo_args(db, http_port, extra_addons=()):
         f"--db_port={os.environ.get('PGPORT', '') or 5432}",
         f"--db_user={os.environ.get('PGUSER', '')}",
         f"--http-port={http_port}",
-        "--http-interface=127.0.0.1",
+        f"--http-interface={interface}",
         "--workers=0",
         "--max-cron-threads=1",
     ]

@@ -1,1 +1,1 @@
-from . import test_agent_desk_tour, test_security_groups
+from . import test_agent_desk_tour, test_security_groups, test_translations

@@ -1,0 +1,63 @@
+"""Each addon is a complete OCA-style Odoo 18.0 addon that builds as an odoo-addon-* wheel."""
+
+import ast
+import sys
+import zipfile
+
+import pytest
+from conftest import REPO, run
+
+ADDONS = ["omnichannel_chat", "omnichannel_whatsapp", "omnichannel_livechat"]
+
+
+def manifest(addon):
+    return ast.literal_eval((REPO / addon / "__manifest__.py").read_text())
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_manifest(addon):
+    data = manifest(addon)
+    assert data["version"] == "18.0.1.0.0"
+    assert data["license"] == "LGPL-3"
+    assert data["author"] and data["website"].startswith("https://")
+    assert data["depends"]
+    for path in data.get("data", []) + data.get("demo", []):
+        assert (REPO / addon / path).is_file(), path
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_oca_files(addon):
+    root = REPO / addon
+    for fragment in ("DESCRIPTION.md", "USAGE.md", "CONTRIBUTORS.md"):
+        assert (root / "readme" / fragment).read_text().strip(), fragment
+    assert (root / "static" / "description" / "icon.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (root / "i18n" / f"{addon}.pot").is_file()
+    for lang in ("es", "pt_BR"):
+        assert (root / "i18n" / f"{lang}.po").is_file()
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_wheel_builds(addon, tmp_path):
+    result = run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(tmp_path),
+            str(REPO / addon),
+        ],
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    (wheel,) = tmp_path.glob("*.whl")
+    assert wheel.name.startswith(f"odoo_addon_{addon}-18.0.1.0.0")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        text = archive.read(metadata).decode()
+    assert f"odoo/addons/{addon}/__manifest__.py" in names
+    assert "Requires-Dist: odoo==18.0.*" in text

@@ -1,0 +1,112 @@
+"""``make run``, ``make reset`` and ``make pot``.
+
+run    create (or reuse) the database ``omnichannel`` with the three addons and demo data, then
+       serve it threaded on http://localhost:8069 (websocket included) until Ctrl-C.
+reset  drop the databases the project created (never one it did not).
+pot    regenerate each addon's ``i18n/<addon>.pot`` from the ``omnichannel`` database.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import odoo_env
+
+RUN_DB = os.environ.get("OMNICHANNEL_DB", "omnichannel")
+HTTP_PORT = int(os.environ.get("OMNICHANNEL_HTTP_PORT", "8069"))
+PROJECT_DBS = (RUN_DB, "omnichannel_test", "omnichannel_bench", "omnichannel_selftest")
+DEMO_LOGINS = (
+    ("admin", "admin", "administrator, omnichannel manager"),
+    ("marta", "marta", "omnichannel manager, leads both teams"),
+    ("ana", "ana", "agent, team Customer Support"),
+    ("bruno", "bruno", "agent, team Customer Support"),
+    ("carla", "carla", "agent, team Sales"),
+)
+
+
+def installed_addons(db):
+    names = ",".join(f"'{name}'" for name in odoo_env.ADDONS)
+    rows = odoo_env.psql(
+        f"SELECT name FROM ir_module_module WHERE name IN ({names}) AND state = 'installed'", db=db
+    )
+    return set(rows.split())
+
+
+def ensure_run_db():
+    """The demo database with the three addons installed; created or completed when needed."""
+    if odoo_env.db_exists(RUN_DB):
+        if not odoo_env.db_is_ours(RUN_DB):
+            sys.exit(
+                f"Database {RUN_DB!r} exists but was not created by this project; set "
+                "OMNICHANNEL_DB to another name."
+            )
+        if odoo_env.db_is_initialized(RUN_DB) and installed_addons(RUN_DB) == set(odoo_env.ADDONS):
+            print(f"[run] reusing the database {RUN_DB}", flush=True)
+            return
+    else:
+        odoo_env.create_db(RUN_DB)
+    print(f"[run] installing {', '.join(odoo_env.ADDONS)} with demo data into {RUN_DB}", flush=True)
+    cmd = odoo_env.odoo_args(RUN_DB, HTTP_PORT) + [
+        "-i",
+        ",".join(odoo_env.ADDONS),
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+    ]
+    if subprocess.call(cmd):
+        sys.exit(f"[run] installing the addons into {RUN_DB} failed (see the log above).")
+
+
+def run():
+    ensure_run_db()
+    logins = "\n".join(
+        f"    {login:<6} / {password:<6}  {role}" for login, password, role in DEMO_LOGINS
+    )
+    print(
+        f"\n[run] Odoo is starting on http://localhost:{HTTP_PORT} (database {RUN_DB}).\n"
+        f"[run] Demo logins (login / password):\n{logins}\n[run] Ctrl-C stops it.\n",
+        flush=True,
+    )
+    cmd = odoo_env.odoo_args(RUN_DB, HTTP_PORT, interface="")
+    os.execvp(cmd[0], cmd)
+
+
+def reset():
+    for name in PROJECT_DBS:
+        if not odoo_env.db_exists(name):
+            continue
+        if odoo_env.db_is_ours(name):
+            odoo_env.drop_db(name)
+        else:
+            print(f"[reset] {name} was not created by this project: left alone", flush=True)
+    print(
+        "[reset] done (the Odoo source, virtual environment and PostgreSQL cluster stay "
+        f"in {odoo_env.cache_dir()})",
+        flush=True,
+    )
+
+
+def pot():
+    ensure_run_db()
+    for addon in odoo_env.ADDONS:
+        target = odoo_env.REPO / addon / "i18n" / f"{addon}.pot"
+        target.parent.mkdir(exist_ok=True)
+        cmd = odoo_env.odoo_args(RUN_DB, HTTP_PORT) + [
+            f"--i18n-export={target}",
+            f"--modules={addon}",
+            "--stop-after-init",
+            "--no-http",
+            "--log-level=warn",
+        ]
+        if subprocess.call(cmd):
+            sys.exit(f"[pot] exporting {addon} failed")
+        print(f"[pot] {target.relative_to(odoo_env.REPO)}", flush=True)
+
+
+if __name__ == "__main__":
+    commands = {"run": run, "reset": reset, "pot": pot}
+    if len(sys.argv) != 2 or sys.argv[1] not in commands:
+        sys.exit(f"usage: {sys.argv[0]} {'|'.join(commands)}")
+    commands[sys.argv[1]]()
