@@ -12,6 +12,9 @@
     "depends": ["mail", "helpdesk_mgmt"],
     "data": [
         "security/omnichannel_security.xml",
+        "security/ir.model.access.csv",
+        "security/omnichannel_rules.xml",
+        "data/omnichannel_resolution_reason_data.xml",
     ],
     "demo": [
         "demo/omnichannel_demo.xml",

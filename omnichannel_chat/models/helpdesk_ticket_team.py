@@ -1,0 +1,23 @@
+from odoo import fields, models
+
+
+class HelpdeskTicketTeam(models.Model):
+    """A helpdesk team is an omnichannel team (queue): its members are its agents."""
+
+    _inherit = "helpdesk.ticket.team"
+
+    omnichannel_take_on_reply = fields.Boolean(
+        string="Take on first reply",
+        default=True,
+        help="An agent replying to a queued conversation takes it.",
+    )
+    omnichannel_reason_required = fields.Boolean(
+        string="Resolution reason required",
+        default=True,
+    )
+    omnichannel_reopen_hours = fields.Float(
+        string="Reopen tolerance (hours)",
+        default=1.0,
+        help="A customer writing within this time after resolution reopens the conversation "
+        "to its owner; later, a new conversation starts.",
+    )

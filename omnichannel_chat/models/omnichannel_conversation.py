@@ -1,0 +1,615 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .omnichannel_event import STATES
+
+AGENT_GROUP = "omnichannel_chat.group_omnichannel_agent"
+MANAGER_GROUP = "omnichannel_chat.group_omnichannel_manager"
+
+
+class OmnichannelConversation(models.Model):
+    """One episode of talk with one customer over one source, on a Discuss channel.
+
+    A companion of ``discuss.channel`` (1:1) rather than more fields on it: the channel stays
+    Odoo's (messages, members, bus, and for live chat im_livechat's own rules), while the
+    workflow state, its access rules, the event log and the reports live on a small table of
+    their own, the same for every source.
+
+    Agents only read conversations; every change goes through the ``action_*`` methods, which
+    check the state and the caller's rights, then write as superuser and log an event.
+    """
+
+    _name = "omnichannel.conversation"
+    _description = "Customer conversation"
+    _order = "waiting_since, id"
+
+    name = fields.Char(required=True, readonly=True)
+    channel_id = fields.Many2one(
+        "discuss.channel", required=True, readonly=True, ondelete="cascade", index=True
+    )
+    source_id = fields.Many2one(
+        "omnichannel.source", required=True, readonly=True, ondelete="restrict", index=True
+    )
+    team_id = fields.Many2one("helpdesk.ticket.team", required=True, readonly=True, index=True)
+    company_id = fields.Many2one(related="team_id.company_id", store=True, index=True)
+    user_id = fields.Many2one("res.users", string="Owner", readonly=True, index=True)
+    state = fields.Selection(STATES, default="queued", required=True, readonly=True, index=True)
+    conference_state = fields.Selection(
+        [
+            ("none", "No conference"),
+            ("requested", "Conference requested"),
+            ("active", "Conference"),
+        ],
+        default="none",
+        required=True,
+        readonly=True,
+    )
+    conference_invitee_id = fields.Many2one("res.users", string="Invited agent", readonly=True)
+    participant_ids = fields.Many2many(
+        "res.users",
+        "omnichannel_conversation_participant_rel",
+        "conversation_id",
+        "user_id",
+        string="Conference participants",
+        readonly=True,
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
+    guest_id = fields.Many2one("mail.guest", string="Visitor", readonly=True, index=True)
+    reason_id = fields.Many2one(
+        "omnichannel.resolution.reason", string="Resolution reason", readonly=True
+    )
+    resolution_note = fields.Text(readonly=True)
+    tag_ids = fields.Many2many("helpdesk.ticket.tag", string="Tags", readonly=True)
+    archived_user_ids = fields.Many2many(
+        "res.users",
+        "omnichannel_conversation_archived_rel",
+        "conversation_id",
+        "user_id",
+        string="Archived by",
+        readonly=True,
+    )
+    is_archived = fields.Boolean(
+        compute="_compute_is_archived",
+        search="_search_is_archived",
+        help="Archived by the current user: hidden from their main list.",
+    )
+    event_ids = fields.One2many("omnichannel.event", "conversation_id", readonly=True)
+    waiting_since = fields.Datetime(
+        readonly=True, help="When it last entered a queue: the sort key of the queue."
+    )
+    first_taken_date = fields.Datetime(readonly=True)
+    first_agent_reply_date = fields.Datetime(readonly=True)
+    last_customer_message_date = fields.Datetime(readonly=True)
+    last_agent_message_date = fields.Datetime(readonly=True)
+    resolved_date = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        ("channel_unique", "UNIQUE(channel_id)", "A channel holds one conversation only."),
+        (
+            "customer_set",
+            "CHECK(partner_id IS NOT NULL OR guest_id IS NOT NULL)",
+            "A conversation needs a customer: a contact or a visitor.",
+        ),
+    ]
+
+    def init(self):
+        # One open conversation per customer and source: routing relies on it.
+        for column in ("partner_id", "guest_id"):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    CREATE UNIQUE INDEX IF NOT EXISTS %s ON omnichannel_conversation (source_id, %s)
+                    WHERE state != 'resolved' AND %s IS NOT NULL
+                    """,
+                    SQL.identifier(f"omnichannel_conversation_open_{column}_uniq"),
+                    SQL.identifier(column),
+                    SQL.identifier(column),
+                )
+            )
+
+    @api.depends("archived_user_ids")
+    @api.depends_context("uid")
+    def _compute_is_archived(self):
+        for conversation in self:
+            conversation.is_archived = self.env.user in conversation.archived_user_ids
+
+    def _search_is_archived(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on archived conversations."))
+        archived = (operator == "=") == bool(value)
+        return [("archived_user_ids", "in" if archived else "not in", self.env.uid)]
+
+    # ------------------------------------------------------------------------------------------
+    # Rights
+    # ------------------------------------------------------------------------------------------
+
+    def _is_manager(self):
+        return self.env.user.has_group(MANAGER_GROUP)
+
+    def _check_agent(self):
+        """The caller is an agent and may read this conversation (record rules)."""
+        if not self.env.user.has_group(AGENT_GROUP):
+            raise AccessError(self.env._("Only omnichannel agents can do this."))
+        self.check_access("read")
+
+    def _check_owner_or_manager(self):
+        if self.user_id != self.env.user and not self._is_manager():
+            raise AccessError(
+                self.env._(
+                    "Only the owner of this conversation (%s) or a manager can do this.",
+                    self.user_id.name,
+                )
+            )
+
+    def _check_can_act(self):
+        """Owner, conference participant, manager; or any agent of its team while it queues."""
+        user = self.env.user
+        unowned = self.state in ("queued", "offered") and user in self.team_id.user_ids
+        if not (
+            self._is_manager() or user == self.user_id or user in self.participant_ids or unowned
+        ):
+            raise AccessError(self.env._("You are not handling this conversation."))
+
+    def _check_not_resolved(self):
+        if self.state == "resolved":
+            raise UserError(self.env._("This conversation is resolved."))
+
+    def _get_agent(self, user_id):
+        user = self.env["res.users"].browse(user_id).exists()
+        if not user or not user.has_group(AGENT_GROUP):
+            raise UserError(self.env._("Choose an omnichannel agent."))
+        return user
+
+    # ------------------------------------------------------------------------------------------
+    # Channel membership and event log
+    # ------------------------------------------------------------------------------------------
+
+    def _join_channel(self, user):
+        # sudo: discuss.channel - the actions decide who handles the conversation; the acting
+        # agent may already have lost access to it (transfer, leave)
+        self.sudo().channel_id._add_members(users=user, post_joined_message=False)
+
+    def _leave_channel(self, users):
+        # sudo: discuss.channel.member - an agent who no longer handles it loses access
+        members = self.sudo().channel_id.channel_member_ids.filtered(
+            lambda member: member.partner_id in users.partner_id
+        )
+        members.unlink()
+
+    def _log_event(self, kind, actor=True, **values):
+        """Record an event; actor=True is the current user, None the system."""
+        user = self.env.user if actor is True else actor
+        # sudo: omnichannel.event - the log is written by the actions only, never by users
+        return (
+            self.env["omnichannel.event"]
+            .sudo()
+            .create(
+                {"conversation_id": self.id, "kind": kind, "user_id": user and user.id, **values}
+            )
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------------
+
+    def action_take(self):
+        """Take a queued conversation. Atomic: of two agents taking at once, one wins; the
+        other's transaction fails on the row and, retried, gets "Already taken by ..."."""
+        self.ensure_one()
+        self._check_agent()
+        if not self._is_manager() and self.env.user not in self.team_id.user_ids:
+            raise AccessError(
+                self.env._("Only agents of the team %s can take it.", self.team_id.name)
+            )
+        from_state = self.state
+        if from_state not in ("queued", "offered"):
+            raise UserError(self._already_handled_message())
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            """
+            UPDATE omnichannel_conversation
+               SET state = 'taken', user_id = %(uid)s, write_uid = %(uid)s, write_date = %(now)s,
+                   first_taken_date = COALESCE(first_taken_date, %(now)s)
+             WHERE id = %(id)s AND state IN ('queued', 'offered')
+            RETURNING id
+            """,
+            {"uid": self.env.uid, "now": now, "id": self.id},
+        )
+        taken = self.env.cr.fetchone()
+        self.invalidate_recordset(
+            ["state", "user_id", "first_taken_date", "write_uid", "write_date"]
+        )
+        if not taken:
+            raise UserError(self._already_handled_message())
+        self._join_channel(self.env.user)
+        self._log_event("take", from_state=from_state, to_state="taken", to_user_id=self.env.uid)
+        return True
+
+    def _already_handled_message(self):
+        if self.state == "resolved":
+            return self.env._("This conversation is resolved.")
+        # sudo: res.users - the owner's name is what the refused agent needs to know
+        return self.env._("Already taken by %s", self.sudo().user_id.name)
+
+    def action_transfer(self, user_id=None, team_id=None, note=None):
+        """Hand a taken conversation to another agent, or back to a team's queue."""
+        self.ensure_one()
+        self._check_agent()
+        if bool(user_id) == bool(team_id):
+            raise UserError(self.env._("Transfer to an agent or to a team."))
+        self._check_owner_or_manager()
+        if self.state != "taken":
+            raise UserError(self.env._("Only a taken conversation can be transferred."))
+        if self.conference_state != "none":
+            raise UserError(self.env._("End the conference before transferring."))
+        previous, team = self.user_id, self.team_id
+        if user_id:
+            target = self._get_agent(user_id)
+            if target == previous:
+                raise UserError(self.env._("%s already owns this conversation.", target.name))
+            # sudo: omnichannel.conversation - ownership changes through this action only
+            self.sudo().user_id = target
+            self._leave_channel(previous)
+            self._join_channel(target)
+            self._log_event(
+                "transfer_agent",
+                from_state="taken",
+                to_state="taken",
+                from_user_id=previous.id,
+                to_user_id=target.id,
+                from_team_id=team.id,
+                to_team_id=team.id,
+                note=note,
+            )
+        else:
+            target_team = self.env["helpdesk.ticket.team"].browse(team_id).exists()
+            if not target_team:
+                raise UserError(self.env._("Choose a team."))
+            # sudo: omnichannel.conversation - the conversation goes back to a queue
+            self.sudo().write(
+                {
+                    "state": "queued",
+                    "user_id": False,
+                    "team_id": target_team.id,
+                    "waiting_since": fields.Datetime.now(),
+                }
+            )
+            self._leave_channel(previous)
+            self._log_event(
+                "transfer_team",
+                from_state="taken",
+                to_state="queued",
+                from_user_id=previous.id,
+                from_team_id=team.id,
+                to_team_id=target_team.id,
+                note=note,
+            )
+        return True
+
+    def action_invite(self, user_id):
+        """The owner asks another agent to join: a conference is requested."""
+        self.ensure_one()
+        self._check_agent()
+        self._check_owner_or_manager()
+        if self.state != "taken":
+            raise UserError(self.env._("Take the conversation before inviting an agent."))
+        if self.conference_state == "requested":
+            raise UserError(
+                self.env._(
+                    "%s is already invited: wait for the answer.", self.conference_invitee_id.name
+                )
+            )
+        invitee = self._get_agent(user_id)
+        if invitee == self.user_id or invitee in self.participant_ids:
+            raise UserError(self.env._("%s is already in this conversation.", invitee.name))
+        # sudo: omnichannel.conversation - conference state changes through the actions only
+        self.sudo().write({"conference_state": "requested", "conference_invitee_id": invitee.id})
+        self._log_event("conference_invite", to_user_id=invitee.id)
+        return True
+
+    def _check_invitee(self):
+        if self.conference_state != "requested" or self.conference_invitee_id != self.env.user:
+            raise UserError(self.env._("You have no pending invitation to this conversation."))
+
+    def action_accept_conference(self):
+        self.ensure_one()
+        self._check_agent()
+        self._check_invitee()
+        # sudo: omnichannel.conversation - conference state changes through the actions only
+        self.sudo().write(
+            {
+                "conference_state": "active",
+                "conference_invitee_id": False,
+                "participant_ids": [fields.Command.link(self.env.uid)],
+            }
+        )
+        self._join_channel(self.env.user)
+        self._log_event("conference_accept", to_user_id=self.env.uid)
+        return True
+
+    def action_decline_conference(self):
+        self.ensure_one()
+        self._check_agent()
+        self._check_invitee()
+        # sudo: omnichannel.conversation - conference state changes through the actions only
+        self.sudo().write(
+            {
+                "conference_state": "active" if self.participant_ids else "none",
+                "conference_invitee_id": False,
+            }
+        )
+        self._log_event("conference_decline", to_user_id=self.user_id.id)
+        return True
+
+    def action_end_conference(self):
+        """The owner ends the conference: the participants leave, the owner keeps it."""
+        self.ensure_one()
+        self._check_agent()
+        self._check_owner_or_manager()
+        if self.conference_state == "none":
+            raise UserError(self.env._("There is no conference to end."))
+        self._end_conference()
+        self._log_event("conference_end")
+        return True
+
+    def _end_conference(self):
+        participants = self.participant_ids
+        # sudo: omnichannel.conversation - conference state changes through the actions only
+        self.sudo().write(
+            {
+                "conference_state": "none",
+                "conference_invitee_id": False,
+                "participant_ids": [fields.Command.clear()],
+            }
+        )
+        self._leave_channel(participants)
+
+    def action_leave_conference(self):
+        """Leave a conference. When the owner leaves, the remaining agent owns the conversation
+        (a warm transfer)."""
+        self.ensure_one()
+        self._check_agent()
+        user = self.env.user
+        if self.conference_state != "active" or user not in self.user_id | self.participant_ids:
+            raise UserError(self.env._("You are not in a conference on this conversation."))
+        # sudo: omnichannel.conversation - checked above; the leaving owner loses access
+        conversation = self.sudo()
+        previous = conversation.user_id
+        if user == previous:
+            new_owner = conversation.participant_ids.sorted("id")[:1]
+            values = {
+                "user_id": new_owner.id,
+                "participant_ids": [fields.Command.unlink(new_owner.id)],
+            }
+        else:
+            new_owner = previous
+            values = {"participant_ids": [fields.Command.unlink(user.id)]}
+        conversation.write(values)
+        if not conversation.participant_ids and not conversation.conference_invitee_id:
+            conversation.conference_state = "none"
+        self._leave_channel(user)
+        self._log_event(
+            "conference_leave",
+            from_state="taken",
+            to_state="taken",
+            from_user_id=previous.id,
+            to_user_id=new_owner.id,
+        )
+        return True
+
+    def action_resolve(self, reason_id=None, note=None):
+        """Close the conversation with a reason: from the owner, a manager, or (while it still
+        queues, e.g. spam) any agent of its team."""
+        self.ensure_one()
+        self._check_agent()
+        self._check_not_resolved()
+        if self.state == "taken":
+            self._check_owner_or_manager()
+        else:
+            self._check_can_act()
+        reason = self.env["omnichannel.resolution.reason"].browse(reason_id).exists()
+        if reason.is_system:
+            raise UserError(self.env._("The reason %s is set by the system only.", reason.name))
+        if not reason and self.team_id.omnichannel_reason_required:
+            raise UserError(self.env._("Choose a resolution reason."))
+        self._resolve(reason, note)
+        return True
+
+    def _resolve(self, reason, note, actor=True):
+        from_state = self.state
+        self._end_conference()
+        # sudo: omnichannel.conversation - state changes through the actions only
+        self.sudo().write(
+            {
+                "state": "resolved",
+                "reason_id": reason.id,
+                "resolution_note": note or False,
+                "resolved_date": fields.Datetime.now(),
+            }
+        )
+        self._log_event(
+            "resolve",
+            actor=actor,
+            from_state=from_state,
+            to_state="resolved",
+            from_user_id=self.user_id.id,
+            reason_id=reason.id,
+            note=note,
+        )
+
+    def action_reopen(self):
+        """Reopen a resolved conversation to its owner (or to its queue when it had none)."""
+        self.ensure_one()
+        self._check_agent()
+        if self.state != "resolved":
+            raise UserError(self.env._("Only a resolved conversation can be reopened."))
+        self._check_owner_or_manager()
+        # sudo: omnichannel.conversation - any open one of this customer, whoever handles it
+        if self.sudo()._find_open(self.source_id, self.partner_id, self.guest_id):
+            raise UserError(
+                self.env._(
+                    "This customer already has an open conversation on %s.", self.source_id.name
+                )
+            )
+        self._reopen()
+        return True
+
+    def _reopen(self, actor=True):
+        owner = (
+            self.user_id if self.user_id.active and self.user_id.has_group(AGENT_GROUP) else None
+        )
+        to_state = "taken" if owner else "queued"
+        values = {
+            "state": to_state,
+            "reason_id": False,
+            "resolution_note": False,
+            "resolved_date": False,
+            "user_id": owner and owner.id,
+        }
+        if not owner:
+            values["waiting_since"] = fields.Datetime.now()
+        # sudo: omnichannel.conversation - state changes through the actions only
+        self.sudo().write(values)
+        if owner:
+            self._join_channel(owner)
+        self._log_event(
+            "reopen",
+            actor=actor,
+            from_state="resolved",
+            to_state=to_state,
+            to_user_id=owner and owner.id,
+        )
+
+    def action_archive(self):
+        """Hide it from the current agent's main list, whatever its state."""
+        self.ensure_one()
+        self._check_agent()
+        if self.env.user in self.archived_user_ids:
+            raise UserError(self.env._("This conversation is already archived."))
+        # sudo: omnichannel.conversation - archiving is per agent, through this action only
+        self.sudo().archived_user_ids = [fields.Command.link(self.env.uid)]
+        self._log_event("archive")
+        return True
+
+    def action_unarchive(self):
+        self.ensure_one()
+        self._check_agent()
+        if self.env.user not in self.archived_user_ids:
+            raise UserError(self.env._("This conversation is not archived."))
+        # sudo: omnichannel.conversation - archiving is per agent, through this action only
+        self.sudo().archived_user_ids = [fields.Command.unlink(self.env.uid)]
+        self._log_event("unarchive")
+        return True
+
+    def action_add_tags(self, tag_ids):
+        self.ensure_one()
+        self._check_agent()
+        self._check_can_act()
+        tags = self.env["helpdesk.ticket.tag"].browse(tag_ids).exists() - self.tag_ids
+        # sudo: omnichannel.conversation - tags change through the actions only
+        self.sudo().tag_ids = [fields.Command.link(tag.id) for tag in tags]
+        for tag in tags:
+            self._log_event("tag_add", tag_id=tag.id)
+        return True
+
+    def action_remove_tags(self, tag_ids):
+        self.ensure_one()
+        self._check_agent()
+        self._check_can_act()
+        tags = self.tag_ids & self.env["helpdesk.ticket.tag"].browse(tag_ids)
+        # sudo: omnichannel.conversation - tags change through the actions only
+        self.sudo().tag_ids = [fields.Command.unlink(tag.id) for tag in tags]
+        for tag in tags:
+            self._log_event("tag_remove", tag_id=tag.id)
+        return True
+
+    # ------------------------------------------------------------------------------------------
+    # Inbound routing, shared by every source
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _customer_domain(self, source, partner=None, guest=None):
+        if partner:
+            return [("source_id", "=", source.id), ("partner_id", "=", partner.id)]
+        return [("source_id", "=", source.id), ("guest_id", "=", guest.id)]
+
+    @api.model
+    def _find_open(self, source, partner=None, guest=None):
+        domain = self._customer_domain(source, partner, guest) + [("state", "!=", "resolved")]
+        return self.search(domain, limit=1)
+
+    @api.model
+    def _route_customer(self, source, partner=None, guest=None, team=None, name=None):
+        """The conversation a customer's new message belongs to: the open one (sticky: a taken
+        one keeps its owner), else a resolved one reopened within the team's tolerance, else a
+        new one queued on ``team`` (default: the source's team).
+
+        Sources call it as superuser after identifying the customer themselves.
+        """
+        if bool(partner) == bool(guest):
+            raise UserError(
+                self.env._("A customer message comes from a contact or from a visitor.")
+            )
+        # Serialise this customer's routing: concurrent first messages make one conversation.
+        contact_key = f"p{partner.id}" if partner else f"g{guest.id}"
+        self.env["omnichannel.route.lock"]._acquire(f"{source.id}:{contact_key}")
+        conversation = self._find_open(source, partner, guest)
+        if conversation:
+            return conversation
+        last = self.search(
+            self._customer_domain(source, partner, guest) + [("state", "=", "resolved")],
+            order="resolved_date desc, id desc",
+            limit=1,
+        )
+        if last and last._can_reopen_on_customer_message():
+            last._reopen(actor=None)
+            return last
+        return self._create_for_customer(source, partner, guest, team or source.team_id, name)
+
+    def _can_reopen_on_customer_message(self):
+        self.ensure_one()
+        if self.reason_id and (not self.reason_id.allow_reopen or self.reason_id.is_system):
+            return False
+        tolerance = timedelta(hours=self.team_id.omnichannel_reopen_hours)
+        return bool(self.resolved_date) and fields.Datetime.now() - self.resolved_date <= tolerance
+
+    @api.model
+    def _create_for_customer(self, source, partner, guest, team, name):
+        if not team:
+            raise UserError(
+                self.env._("The source %s has no default team for new conversations.", source.name)
+            )
+        name = name or (partner or guest).name
+        channel = self.env["discuss.channel"].create(
+            self.env["discuss.channel"]._prepare_omnichannel_channel_values(source, name)
+        )
+        channel._add_members(partners=partner, guests=guest, post_joined_message=False)
+        conversation = self.create(
+            {
+                "name": name,
+                "channel_id": channel.id,
+                "source_id": source.id,
+                "team_id": team.id,
+                "partner_id": partner and partner.id,
+                "guest_id": guest and guest.id,
+                "waiting_since": fields.Datetime.now(),
+            }
+        )
+        conversation._log_event("create", actor=None, to_state="queued", to_team_id=team.id)
+        return conversation
+
+    @api.model
+    def _route_inbound_message(self, source, partner, body, team=None, name=None, **post_values):
+        """Post a contact's message (e.g. from WhatsApp) in its conversation; return both."""
+        conversation = self._route_customer(source, partner=partner, team=team, name=name)
+        message = conversation.channel_id.message_post(
+            author_id=partner.id,
+            body=body,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            **post_values,
+        )
+        return conversation, message

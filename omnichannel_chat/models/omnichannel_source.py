@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+
+class OmnichannelSource(models.Model):
+    """Where conversations come from (WhatsApp, live chat, ...): one record per kind of source.
+
+    A source addon ships its record as data. If it delivers agents' messages itself (WhatsApp),
+    it also defines the AbstractModel ``omnichannel.provider.<code>``; a source whose customers
+    read the Discuss channel directly (live chat) needs none.
+    """
+
+    _name = "omnichannel.source"
+    _description = "Conversation source"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Technical key, e.g. whatsapp, livechat.")
+    icon = fields.Char(
+        help="Font Awesome icon class shown beside its conversations, e.g. fa-whatsapp."
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    team_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        string="Default team",
+        help="Team whose queue receives new conversations of this source, unless the "
+        "source's account or channel names another.",
+    )
+
+    _sql_constraints = [("code_unique", "UNIQUE(code)", "A source with this code already exists.")]
+
+    def _get_provider(self):
+        """The provider model delivering this source's outbound messages, or None."""
+        self.ensure_one()
+        return self.env.get(f"omnichannel.provider.{self.code}")

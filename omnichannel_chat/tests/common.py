@@ -1,0 +1,53 @@
+from odoo.tests import TransactionCase, new_test_user
+
+
+class OmnichannelCase(TransactionCase):
+    """Two teams, agents with the least rights that can do the job, a manager, and people who
+    must see nothing: an internal user who is no agent, a portal user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        agent_groups = "omnichannel_chat.group_omnichannel_agent"
+        cls.agent_ana = new_test_user(cls.env, "t_ana", groups=agent_groups, name="Ana Test")
+        cls.agent_bruno = new_test_user(cls.env, "t_bruno", groups=agent_groups, name="Bruno Test")
+        cls.agent_carla = new_test_user(cls.env, "t_carla", groups=agent_groups, name="Carla Test")
+        cls.manager = new_test_user(
+            cls.env,
+            "t_marta",
+            groups="omnichannel_chat.group_omnichannel_manager",
+            name="Marta Test",
+        )
+        cls.internal_user = new_test_user(cls.env, "t_ivan", groups="base.group_user", name="Ivan")
+        cls.portal_user = new_test_user(cls.env, "t_pia", groups="base.group_portal", name="Pia")
+        Team = cls.env["helpdesk.ticket.team"]
+        cls.team_support = Team.create(
+            {"name": "Test Support", "user_ids": [(6, 0, (cls.agent_ana | cls.agent_bruno).ids)]}
+        )
+        cls.team_sales = Team.create(
+            {"name": "Test Sales", "user_ids": [(6, 0, cls.agent_carla.ids)]}
+        )
+        cls.source = cls.env["omnichannel.source"].create(
+            {"name": "Test source", "code": "test_source", "team_id": cls.team_support.id}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Customer Carmen", "phone": "+34600000001"}
+        )
+        cls.reason_resolved = cls.env.ref("omnichannel_chat.reason_resolved")
+        cls.reason_spam = cls.env.ref("omnichannel_chat.reason_spam")
+        cls.reason_auto = cls.env.ref("omnichannel_chat.reason_auto_closed")
+        cls.Conversation = cls.env["omnichannel.conversation"]
+
+    @classmethod
+    def route(cls, partner=None, body="Hello", **kwargs):
+        """A customer message as a source delivers it (sources run as superuser)."""
+        conversation, _message = cls.Conversation.sudo()._route_inbound_message(
+            cls.source, partner or cls.customer, body, **kwargs
+        )
+        return conversation.sudo(False)
+
+    def as_user(self, conversation, user):
+        return conversation.with_user(user)
+
+    def events(self, conversation):
+        return conversation.sudo().event_ids.mapped("kind")
