@@ -77,7 +77,8 @@ class OdooLogReport:
             return out
         failed = self.failed + self.errors
         out.skipped = len(self.skipped) - len(self.browser_skipped)
-        out.passed = self.tests_run - failed - len(self.skipped)
+        # A failing setUpClass counts as an error of zero tests run.
+        out.passed = max(0, self.tests_run - failed - len(self.skipped))
         out.failed = failed + len(self.browser_skipped)
         for skipped in self.browser_skipped:
             out.problems.append(f"browser test skipped, which counts as failed: {skipped}")

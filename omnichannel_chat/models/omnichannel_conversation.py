@@ -199,14 +199,18 @@ class OmnichannelConversation(models.Model):
         """Take a queued conversation. Atomic: of two agents taking at once, one wins; the
         other's transaction fails on the row and, retried, gets "Already taken by ..."."""
         self.ensure_one()
-        self._check_agent()
-        if not self._is_manager() and self.env.user not in self.team_id.user_ids:
+        if not self.env.user.has_group(AGENT_GROUP):
+            raise AccessError(self.env._("Only omnichannel agents can do this."))
+        # sudo: omnichannel.conversation - an agent of the team who lost the race no longer
+        # reads it, yet must learn who has it
+        conversation = self.sudo()
+        if not self._is_manager() and self.env.user not in conversation.team_id.user_ids:
             raise AccessError(
-                self.env._("Only agents of the team %s can take it.", self.team_id.name)
+                self.env._("Only agents of the team %s can take it.", conversation.team_id.name)
             )
-        from_state = self.state
+        from_state = conversation.state
         if from_state not in ("queued", "offered"):
-            raise UserError(self._already_handled_message())
+            raise UserError(conversation._already_handled_message())
         now = fields.Datetime.now()
         self.env.cr.execute(
             """
@@ -223,7 +227,7 @@ class OmnichannelConversation(models.Model):
             ["state", "user_id", "first_taken_date", "write_uid", "write_date"]
         )
         if not taken:
-            raise UserError(self._already_handled_message())
+            raise UserError(conversation._already_handled_message())
         self._join_channel(self.env.user)
         self._log_event("take", from_state=from_state, to_state="taken", to_user_id=self.env.uid)
         return True
@@ -231,8 +235,7 @@ class OmnichannelConversation(models.Model):
     def _already_handled_message(self):
         if self.state == "resolved":
             return self.env._("This conversation is resolved.")
-        # sudo: res.users - the owner's name is what the refused agent needs to know
-        return self.env._("Already taken by %s", self.sudo().user_id.name)
+        return self.env._("Already taken by %s", self.user_id.name)
 
     def action_transfer(self, user_id=None, team_id=None, note=None):
         """Hand a taken conversation to another agent, or back to a team's queue."""
