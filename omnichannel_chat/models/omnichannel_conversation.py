@@ -529,6 +529,24 @@ class OmnichannelConversation(models.Model):
             self._log_event("tag_remove", tag_id=tag.id)
         return True
 
+    def _get_state_for_current_user(self):
+        """What the caller may know after an action: the state while they still see it, else
+        only that it left their desk (transferred, or the conference they left)."""
+        self.ensure_one()
+        visible = self.search_count([("id", "=", self.id)])
+        if not visible:
+            return {"id": self.id, "visible": False}
+        return {
+            "id": self.id,
+            "visible": True,
+            "state": self.state,
+            "conference_state": self.conference_state,
+            "owner": self.user_id and {"id": self.user_id.id, "name": self.user_id.name},
+            "team": {"id": self.team_id.id, "name": self.team_id.name},
+            "is_archived": self.is_archived,
+            "tag_ids": self.tag_ids.ids,
+        }
+
     # ------------------------------------------------------------------------------------------
     # Inbound routing, shared by every source
     # ------------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-from odoo.tests import TransactionCase, new_test_user
+import json
+
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
-class OmnichannelCase(TransactionCase):
+class OmnichannelSetup:
     """Two teams, agents with the least rights that can do the job, a manager, and people who
-    must see nothing: an internal user who is no agent, a portal user."""
+    must see nothing: an internal user who is no agent, a portal user. Passwords = logins."""
 
     @classmethod
     def setUpClass(cls):
@@ -51,3 +53,28 @@ class OmnichannelCase(TransactionCase):
 
     def events(self, conversation):
         return conversation.sudo().event_ids.mapped("kind")
+
+
+class OmnichannelCase(OmnichannelSetup, TransactionCase):
+    pass
+
+
+class OmnichannelHttpCase(OmnichannelSetup, HttpCase):
+    """Calls the JSON routes the agent desk uses, as a logged-in user."""
+
+    def call(self, user, route, **params):
+        """JSON-RPC call as user: (result, None) or (None, error data with name and message)."""
+        if user:
+            self.authenticate(user.login, user.login)
+        else:
+            self.authenticate(None, None)  # a public visitor's session
+        payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+        response = self.url_open(
+            route, data=json.dumps(payload), headers={"Content-Type": "application/json"}
+        )
+        response.raise_for_status()
+        body = response.json()
+        return body.get("result"), body.get("error", {}).get("data")
+
+    def act(self, user, conversation, action, **params):
+        return self.call(user, f"/omnichannel/conversation/{conversation.id}/{action}", **params)

@@ -1,0 +1,36 @@
+from werkzeug.exceptions import NotFound
+
+from odoo.http import Controller, request, route
+
+
+class OmnichannelConversationController(Controller):
+    """The agent desk's JSON routes: one per workflow action, each a thin call of the model
+    method of the same name, which checks the caller's rights and the conversation's state."""
+
+    # route action -> model method; the parameters are the method's keyword arguments
+    ACTIONS = {
+        "take": "action_take",
+        "transfer": "action_transfer",
+        "invite": "action_invite",
+        "accept_conference": "action_accept_conference",
+        "decline_conference": "action_decline_conference",
+        "end_conference": "action_end_conference",
+        "leave_conference": "action_leave_conference",
+        "resolve": "action_resolve",
+        "reopen": "action_reopen",
+        "archive": "action_archive",
+        "unarchive": "action_unarchive",
+        "add_tags": "action_add_tags",
+        "remove_tags": "action_remove_tags",
+    }
+
+    @route(
+        "/omnichannel/conversation/<int:conversation_id>/<string:action>", type="json", auth="user"
+    )
+    def conversation_action(self, conversation_id, action, **params):
+        method = self.ACTIONS.get(action)
+        if not method:
+            raise NotFound()
+        conversation = request.env["omnichannel.conversation"].browse(conversation_id)
+        getattr(conversation, method)(**params)
+        return conversation._get_state_for_current_user()
