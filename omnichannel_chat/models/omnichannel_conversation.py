@@ -230,6 +230,8 @@ class OmnichannelConversation(models.Model):
             raise UserError(conversation._already_handled_message())
         self._join_channel(self.env.user)
         self._log_event("take", from_state=from_state, to_state="taken", to_user_id=self.env.uid)
+        conversation._notify_agents(conversation.team_id.user_ids - self.env.user, "unqueued")
+        conversation._notify_agents(self.env.user, "assigned")
         return True
 
     def _already_handled_message(self):
@@ -257,6 +259,8 @@ class OmnichannelConversation(models.Model):
             self.sudo().user_id = target
             self._leave_channel(previous)
             self._join_channel(target)
+            self._notify_agents(previous, "removed")
+            self._notify_agents(target, "assigned")
             self._log_event(
                 "transfer_agent",
                 from_state="taken",
@@ -281,6 +285,8 @@ class OmnichannelConversation(models.Model):
                 }
             )
             self._leave_channel(previous)
+            self._notify_agents(previous, "removed")
+            self._notify_agents(target_team.user_ids, "queued")
             self._log_event(
                 "transfer_team",
                 from_state="taken",
@@ -311,6 +317,7 @@ class OmnichannelConversation(models.Model):
         # sudo: omnichannel.conversation - conference state changes through the actions only
         self.sudo().write({"conference_state": "requested", "conference_invitee_id": invitee.id})
         self._log_event("conference_invite", to_user_id=invitee.id)
+        self._notify_agents(invitee, "invited")
         return True
 
     def _check_invitee(self):
@@ -331,6 +338,8 @@ class OmnichannelConversation(models.Model):
         )
         self._join_channel(self.env.user)
         self._log_event("conference_accept", to_user_id=self.env.uid)
+        self._notify_agents(self.env.user, "assigned")
+        self._notify_agents(self.user_id, "conference_accepted")
         return True
 
     def action_decline_conference(self):
@@ -345,6 +354,8 @@ class OmnichannelConversation(models.Model):
             }
         )
         self._log_event("conference_decline", to_user_id=self.user_id.id)
+        self._notify_agents(self.env.user, "removed")
+        self._notify_agents(self.user_id, "conference_declined")
         return True
 
     def action_end_conference(self):
@@ -359,7 +370,7 @@ class OmnichannelConversation(models.Model):
         return True
 
     def _end_conference(self):
-        participants = self.participant_ids
+        participants, invitee = self.participant_ids, self.conference_invitee_id
         # sudo: omnichannel.conversation - conference state changes through the actions only
         self.sudo().write(
             {
@@ -369,6 +380,7 @@ class OmnichannelConversation(models.Model):
             }
         )
         self._leave_channel(participants)
+        self._notify_agents(participants | invitee, "removed")
 
     def action_leave_conference(self):
         """Leave a conference. When the owner leaves, the remaining agent owns the conversation
@@ -394,6 +406,9 @@ class OmnichannelConversation(models.Model):
         if not conversation.participant_ids and not conversation.conference_invitee_id:
             conversation.conference_state = "none"
         self._leave_channel(user)
+        conversation._notify_agents(user, "removed")
+        if new_owner != previous:
+            conversation._notify_agents(new_owner, "assigned")
         self._log_event(
             "conference_leave",
             from_state="taken",
@@ -433,6 +448,10 @@ class OmnichannelConversation(models.Model):
                 "resolved_date": fields.Datetime.now(),
             }
         )
+        audience = self.user_id
+        if from_state in ("queued", "offered"):
+            audience |= self.team_id.user_ids
+        self._notify_agents(audience, "resolved")
         self._log_event(
             "resolve",
             actor=actor,
@@ -478,6 +497,9 @@ class OmnichannelConversation(models.Model):
         self.sudo().write(values)
         if owner:
             self._join_channel(owner)
+            self._notify_agents(owner, "assigned")
+        else:
+            self._notify_agents(self.team_id.user_ids, "queued")
         self._log_event(
             "reopen",
             actor=actor,
@@ -528,6 +550,87 @@ class OmnichannelConversation(models.Model):
         for tag in tags:
             self._log_event("tag_remove", tag_id=tag.id)
         return True
+
+    def action_post_note(self, body):
+        """Post an internal note: seen by the agents who see the conversation, never by the
+        customer (not on their bus, not in their message fetch, not sent by the source)."""
+        self.ensure_one()
+        self._check_agent()
+        self._check_can_act()
+        if not (body or "").strip():
+            raise UserError(self.env._("Write the note first."))
+        # sudo: discuss.channel - checked above; a team agent may note a queued conversation
+        # without being a member of its channel
+        message = self.sudo().channel_id.message_post(
+            body=body,
+            author_id=self.env.user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            is_internal=True,
+        )
+        return message.id
+
+    # ------------------------------------------------------------------------------------------
+    # Messages and notifications
+    # ------------------------------------------------------------------------------------------
+
+    def _is_customer_author(self, message):
+        if self.partner_id:
+            return message.author_id == self.partner_id
+        return message.author_guest_id == self.guest_id
+
+    def _on_message_posted(self, message):
+        """Keep the conversation's times; an agent replying to a queued conversation takes it
+        when the team says so."""
+        if message.message_type != "comment" or message._is_omnichannel_internal_note():
+            return
+        now = fields.Datetime.now()
+        if self._is_customer_author(message):
+            self.last_customer_message_date = now
+            return
+        author = message.author_id.user_ids.filtered(lambda user: not user.share)[:1]
+        if not author:
+            return
+        self.write(
+            {
+                "first_agent_reply_date": self.first_agent_reply_date or now,
+                "last_agent_message_date": now,
+            }
+        )
+        if (
+            self.state in ("queued", "offered")
+            and self.team_id.omnichannel_take_on_reply
+            and author.has_group(AGENT_GROUP)
+            and (author in self.team_id.user_ids or author.has_group(MANAGER_GROUP))
+        ):
+            self.with_user(author).action_take()
+
+    def _get_agent_partners(self):
+        """The partners of the agents handling or able to read it now (for its bus)."""
+        users = self.user_id | self.participant_ids | self.conference_invitee_id
+        if self.state in ("queued", "offered"):
+            users |= self.team_id.user_ids.filtered(lambda user: user.has_group(AGENT_GROUP))
+        return users.partner_id
+
+    def _notify_agents(self, users, change):
+        """Tell each user's desk that this conversation changed for them: `change` is one of
+        queued (it entered their queue), unqueued (it left it), assigned (now theirs),
+        removed (no longer theirs), invited (to a conference), conference_accepted and
+        conference_declined (to the owner), resolved."""
+        users = users.filtered(lambda user: user.has_group(AGENT_GROUP))
+        # sudo: omnichannel.conversation - the acting agent may have just lost access to it
+        conversation = self.sudo()
+        payload = {"id": self.id, "change": change}
+        if change in ("queued", "assigned", "invited"):
+            payload.update(
+                {
+                    "name": conversation.name,
+                    "team_id": conversation.team_id.id,
+                    "state": conversation.state,
+                }
+            )
+        for partner in users.partner_id:
+            partner._bus_send("omnichannel.conversation/changed", payload)
 
     def _get_state_for_current_user(self):
         """What the caller may know after an action: the state while they still see it, else
@@ -620,6 +723,7 @@ class OmnichannelConversation(models.Model):
             }
         )
         conversation._log_event("create", actor=None, to_state="queued", to_team_id=team.id)
+        conversation._notify_agents(team.user_ids, "queued")
         return conversation
 
     @api.model
