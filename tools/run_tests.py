@@ -272,9 +272,11 @@ def main(argv=None):
         "--stage", action="append", choices=list(STAGES), help="run only these stages"
     )
     parser.add_argument("--db", default=os.environ.get("OMNICHANNEL_TEST_DB", "omnichannel_test"))
-    parser.add_argument("--modules", default=",".join(odoo_env.ADDONS))
+    parser.add_argument("--modules", default=",".join(odoo_env.ADDONS + odoo_env.TEST_ADDONS))
     parser.add_argument("--test-tags", help="Odoo --test-tags (default: the modules' own tests)")
-    parser.add_argument("--addons", action="append", default=[], help="one more addons directory")
+    parser.add_argument(
+        "--addons", action="append", help="addons directory (default: the test fixtures)"
+    )
     parser.add_argument(
         "--reuse-db",
         action="store_true",
@@ -283,6 +285,7 @@ def main(argv=None):
     parser.add_argument("--log-dir", type=Path, default=None)
     args = parser.parse_args(argv)
     args.log_dir = args.log_dir or odoo_env.cache_dir() / "logs"
+    args.addons = args.addons or [str(odoo_env.TEST_ADDONS_DIR)]
     stages = args.stage or ["lint", "odoo", "uninstall", "pytest"]
 
     outcomes = []

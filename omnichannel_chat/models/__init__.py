@@ -1,4 +1,5 @@
 from . import omnichannel_source
+from . import omnichannel_provider
 from . import omnichannel_resolution_reason
 from . import omnichannel_event
 from . import omnichannel_route_lock

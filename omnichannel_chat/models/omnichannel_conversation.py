@@ -597,6 +597,10 @@ class OmnichannelConversation(models.Model):
                 "last_agent_message_date": now,
             }
         )
+        provider = self.source_id._get_provider()
+        if provider is not None:  # an empty recordset: test against None
+            message._omnichannel_set_delivery("pending")
+            provider._send_message(self, message)
         if (
             self.state in ("queued", "offered")
             and self.team_id.omnichannel_take_on_reply
