@@ -84,3 +84,12 @@ def test_non_zero_exit_without_other_cause_fails():
 def test_traceback_continuation_lines_are_ignored():
     out = report_of("Traceback (most recent call last):", '  File "x.py"', RESULT_OK).outcome(0)
     assert out.failed == 0
+
+
+def test_no_test_run_fails():
+    result = line(
+        "WARNING", "odoo.tests.result", "0 failed, 0 error(s) of 0 tests when loading database 'x'"
+    )
+    out = report_of(result).outcome(0)
+    assert out.failed == 1
+    assert "ran no test" in out.problems[0]

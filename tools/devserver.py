@@ -26,14 +26,6 @@ DEMO_LOGINS = (
 )
 
 
-def installed_addons(db):
-    names = ",".join(f"'{name}'" for name in odoo_env.ADDONS)
-    rows = odoo_env.psql(
-        f"SELECT name FROM ir_module_module WHERE name IN ({names}) AND state = 'installed'", db=db
-    )
-    return set(rows.split())
-
-
 def ensure_run_db():
     """The demo database with the three addons installed; created or completed when needed."""
     if odoo_env.db_exists(RUN_DB):
@@ -42,7 +34,7 @@ def ensure_run_db():
                 f"Database {RUN_DB!r} exists but was not created by this project; set "
                 "OMNICHANNEL_DB to another name."
             )
-        if odoo_env.db_is_initialized(RUN_DB) and installed_addons(RUN_DB) == set(odoo_env.ADDONS):
+        if odoo_env.modules_installed(RUN_DB, odoo_env.ADDONS):
             print(f"[run] reusing the database {RUN_DB}", flush=True)
             return
     else:

@@ -94,6 +94,18 @@ def db_is_initialized(name):
     return psql("SELECT to_regclass('public.ir_module_module') IS NOT NULL", db=name) == "t"
 
 
+def modules_installed(name, modules):
+    """Whether the database exists and has all these modules installed."""
+    if not (db_exists(name) and db_is_initialized(name)):
+        return False
+    names = ",".join(f"'{module}'" for module in modules)
+    installed = psql(
+        f"SELECT count(*) FROM ir_module_module WHERE name IN ({names}) AND state = 'installed'",
+        db=name,
+    )
+    return int(installed) == len(set(modules))
+
+
 def drop_db(name):
     """Drop a database of the project's; refuse any other."""
     if not db_exists(name):

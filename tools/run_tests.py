@@ -75,6 +75,10 @@ class OdooLogReport:
             out.problems.append("Odoo did not report its test results (it stopped early?)")
             out.failed += 1
             return out
+        if self.tests_run == 0:
+            out.problems.append("Odoo ran no test (wrong --test-tags, or modules not installed?)")
+            out.failed += 1
+            return out
         failed = self.failed + self.errors
         out.skipped = len(self.skipped) - len(self.browser_skipped)
         # A failing setUpClass counts as an error of zero tests run.
@@ -156,7 +160,7 @@ def stage_odoo(args):
     out_problems = browser_problems()
     for problem in out_problems:
         print(f"[test] WARNING: {problem}", flush=True)
-    if args.reuse_db and odoo_env.db_exists(args.db) and odoo_env.db_is_initialized(args.db):
+    if args.reuse_db and odoo_env.modules_installed(args.db, modules):
         install = []  # only post_install tests run
     else:
         odoo_env.recreate_db(args.db)
