@@ -34,3 +34,12 @@ class OmnichannelConversationController(Controller):
         conversation = request.env["omnichannel.conversation"].browse(conversation_id)
         getattr(conversation, method)(**params)
         return conversation._get_state_for_current_user()
+
+    @route(
+        "/omnichannel/conversation/<int:conversation_id>/quick_replies", type="json", auth="user"
+    )
+    def conversation_quick_replies(self, conversation_id, search=None, category_id=None, lang=None):
+        conversation = request.env["omnichannel.conversation"].browse(conversation_id)
+        return request.env["mail.canned.response"]._omnichannel_search(
+            conversation, search=search, category_id=category_id, lang=lang
+        )

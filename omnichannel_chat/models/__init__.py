@@ -7,3 +7,5 @@ from . import omnichannel_conversation
 from . import helpdesk_ticket_team
 from . import discuss_channel
 from . import mail_message
+from . import omnichannel_quick_reply_category
+from . import mail_canned_response

@@ -710,7 +710,13 @@ class OmnichannelConversation(models.Model):
             raise UserError(
                 self.env._("The source %s has no default team for new conversations.", source.name)
             )
-        name = name or (partner or guest).name
+        customer = partner or guest
+        name = (
+            name
+            or customer.name
+            or (partner and (partner.phone or partner.email))
+            or self.env._("Unknown customer")
+        )
         channel = self.env["discuss.channel"].create(
             self.env["discuss.channel"]._prepare_omnichannel_channel_values(source, name)
         )

@@ -3,6 +3,7 @@ from . import test_bus
 from . import test_concurrency
 from . import test_conversation_workflow
 from . import test_messages
+from . import test_quick_replies
 from . import test_routes
 from . import test_routing
 from . import test_security_groups

@@ -88,3 +88,9 @@ class TestRouting(OmnichannelCase):
         channel = self.env["discuss.channel"].create({"name": "dup", "channel_type": "omnichannel"})
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             conversation.sudo().copy({"channel_id": channel.id})
+
+    def test_contact_without_a_name_gets_its_number(self):
+        nameless = self.env["res.partner"].create(
+            {"name": False, "type": "other", "phone": "+1555"}
+        )
+        self.assertEqual(self.route(partner=nameless).name, "+1555")
