@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "security/omnichannel_rules.xml",
         "data/omnichannel_resolution_reason_data.xml",
+        "views/helpdesk_ticket_views.xml",
     ],
     "demo": [
         "demo/omnichannel_demo.xml",

@@ -22,6 +22,9 @@ class OmnichannelConversationController(Controller):
         "unarchive": "action_unarchive",
         "add_tags": "action_add_tags",
         "remove_tags": "action_remove_tags",
+        "post_note": "action_post_note",
+        "create_ticket": "action_create_ticket",
+        "link_ticket": "action_link_ticket",
     }
 
     @route(

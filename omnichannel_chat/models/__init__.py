@@ -9,3 +9,4 @@ from . import discuss_channel
 from . import mail_message
 from . import omnichannel_quick_reply_category
 from . import mail_canned_response
+from . import helpdesk_ticket

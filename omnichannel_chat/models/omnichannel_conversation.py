@@ -1,8 +1,10 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
 from .omnichannel_event import STATES
 
@@ -77,6 +79,9 @@ class OmnichannelConversation(models.Model):
         help="Archived by the current user: hidden from their main list.",
     )
     event_ids = fields.One2many("omnichannel.event", "conversation_id", readonly=True)
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", readonly=True, index="btree_not_null", copy=False
+    )
     waiting_since = fields.Datetime(
         readonly=True, help="When it last entered a queue: the sort key of the queue."
     )
@@ -636,6 +641,77 @@ class OmnichannelConversation(models.Model):
         for partner in users.partner_id:
             partner._bus_send("omnichannel.conversation/changed", payload)
 
+    def action_create_ticket(self, name=None):
+        """A helpdesk ticket from the conversation: its customer, team, source channel, tags,
+        and the transcript without internal notes. Created with the agent's own rights."""
+        self.ensure_one()
+        self._check_agent()
+        self._check_can_act()
+        if self.ticket_id:
+            raise UserError(
+                self.env._(
+                    "This conversation already has the ticket %s.", self.ticket_id.display_name
+                )
+            )
+        # sudo: omnichannel.conversation - read once the checks passed (source, customer)
+        conversation = self.sudo()
+        ticket = self.env["helpdesk.ticket"].create(
+            {
+                "name": name
+                or self.env._(
+                    "%(source_name)s conversation with %(customer)s",
+                    source_name=conversation.source_id.name,
+                    customer=conversation.name,
+                ),
+                "description": conversation._get_transcript_html(),
+                "partner_id": conversation.partner_id.id,
+                "team_id": conversation.team_id.id,
+                "user_id": self.env.uid,
+                "channel_id": (
+                    conversation.source_id.ticket_channel_id
+                    or self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_other")
+                ).id,
+                "tag_ids": [fields.Command.set(conversation.tag_ids.ids)],
+            }
+        )
+        conversation.ticket_id = ticket
+        return ticket.id
+
+    def action_link_ticket(self, ticket_id):
+        """Link a ticket the agent can read."""
+        self.ensure_one()
+        self._check_agent()
+        self._check_can_act()
+        ticket = self.env["helpdesk.ticket"].browse(ticket_id).exists()
+        if not ticket:
+            raise UserError(self.env._("Choose a ticket."))
+        ticket.check_access("read")
+        # sudo: omnichannel.conversation - the link changes through this action only
+        self.sudo().ticket_id = ticket
+        return ticket.id
+
+    def _get_transcript_html(self):
+        """The customer-visible messages in order, as HTML: internal notes are left out."""
+        self.ensure_one()
+        # sudo: mail.message - the transcript of a conversation the caller may act on
+        messages = (
+            self.sudo()
+            .channel_id.message_ids.filtered(
+                lambda m: m.message_type == "comment" and not m._is_omnichannel_internal_note()
+            )
+            .sorted("id")
+        )
+        lines = [
+            Markup("<p><b>%s</b> (%s)</p>%s")
+            % (
+                message.author_id.name or message.author_guest_id.name or "",
+                format_datetime(self.env, message.date, dt_format="short"),
+                message.body,
+            )
+            for message in messages
+        ]
+        return Markup("").join(lines) or Markup("<p>%s</p>") % self.env._("No message yet.")
+
     def _get_state_for_current_user(self):
         """What the caller may know after an action: the state while they still see it, else
         only that it left their desk (transferred, or the conference they left)."""
@@ -652,6 +728,8 @@ class OmnichannelConversation(models.Model):
             "team": {"id": self.team_id.id, "name": self.team_id.name},
             "is_archived": self.is_archived,
             "tag_ids": self.tag_ids.ids,
+            "ticket": self.ticket_id
+            and {"id": self.ticket_id.id, "name": self.ticket_id.display_name},
         }
 
     # ------------------------------------------------------------------------------------------

@@ -27,6 +27,12 @@ class OmnichannelSource(models.Model):
         "source's account or channel names another.",
     )
 
+    ticket_channel_id = fields.Many2one(
+        "helpdesk.ticket.channel",
+        string="Ticket channel",
+        help="Channel of the helpdesk tickets created from its conversations (default: Other).",
+    )
+
     _sql_constraints = [("code_unique", "UNIQUE(code)", "A source with this code already exists.")]
 
     def _get_provider(self):
