@@ -23,6 +23,8 @@ class OmnichannelConversationController(Controller):
         "add_tags": "action_add_tags",
         "remove_tags": "action_remove_tags",
         "post_note": "action_post_note",
+        "mark_read": "action_mark_read",
+        "mark_unread": "action_mark_unread",
         "create_ticket": "action_create_ticket",
         "link_ticket": "action_link_ticket",
     }

@@ -641,6 +641,39 @@ class OmnichannelConversation(models.Model):
         for partner in users.partner_id:
             partner._bus_send("omnichannel.conversation/changed", payload)
 
+    def _get_own_member(self):
+        """The current agent's membership of the channel (owner and participants have one)."""
+        # sudo: discuss.channel.member - the caller's own membership, of a channel they see
+        member = self.sudo().channel_id.channel_member_ids.filtered(
+            lambda m: m.partner_id == self.env.user.partner_id
+        )
+        if not member:
+            raise UserError(self.env._("Take the conversation first."))
+        return member.with_user(self.env.user)
+
+    def action_mark_read(self):
+        self.ensure_one()
+        self._check_agent()
+        member = self._get_own_member()
+        last = self.sudo().channel_id.message_ids[:1]
+        if last:
+            member.sudo()._mark_as_read(last.id, sync=True)
+        return True
+
+    def action_mark_unread(self):
+        """Mark the conversation unread from its last customer-visible message, as 3CX and
+        Optiwe do: it counts as waiting for this agent again."""
+        self.ensure_one()
+        self._check_agent()
+        member = self._get_own_member()
+        last = self.sudo().channel_id.message_ids.filtered(
+            lambda m: m.message_type == "comment" and not m._is_omnichannel_internal_note()
+        )[:1]
+        if not last:
+            raise UserError(self.env._("There is no message to mark unread."))
+        member.sudo()._set_new_message_separator(last.id, sync=True)
+        return True
+
     def action_create_ticket(self, name=None):
         """A helpdesk ticket from the conversation: its customer, team, source channel, tags,
         and the transcript without internal notes. Created with the agent's own rights."""
@@ -712,6 +745,13 @@ class OmnichannelConversation(models.Model):
         ]
         return Markup("").join(lines) or Markup("<p>%s</p>") % self.env._("No message yet.")
 
+    def _get_unread_counter(self):
+        # sudo: discuss.channel.member - the caller's own counter
+        member = self.sudo().channel_id.channel_member_ids.filtered(
+            lambda m: m.partner_id == self.env.user.partner_id
+        )
+        return member.message_unread_counter if member else 0
+
     def _get_state_for_current_user(self):
         """What the caller may know after an action: the state while they still see it, else
         only that it left their desk (transferred, or the conference they left)."""
@@ -728,6 +768,7 @@ class OmnichannelConversation(models.Model):
             "team": {"id": self.team_id.id, "name": self.team_id.name},
             "is_archived": self.is_archived,
             "tag_ids": self.tag_ids.ids,
+            "unread": self._get_unread_counter(),
             "ticket": self.ticket_id
             and {"id": self.ticket_id.id, "name": self.ticket_id.display_name},
         }

@@ -125,3 +125,22 @@ class TestConversationRoutes(OmnichannelHttpCase):
         result, _error = self.act(self.agent_ana, conversation, "end_conference")
         self.assertEqual(result["conference_state"], "none")
         self.assertFalse(self.act(self.agent_carla, conversation, "take")[0])
+
+    def test_mark_read_and_unread(self):
+        conversation = self.route(body="first")
+        self.route(body="second")
+        self.act(self.agent_ana, conversation, "take")
+        result, _error = self.act(self.agent_ana, conversation, "mark_read")
+        self.assertEqual(result["unread"], 0)
+        result, _error = self.act(self.agent_ana, conversation, "mark_unread")
+        self.assertEqual(result["unread"], 1)
+        self.route(body="third")
+        result, _error = self.act(self.agent_ana, conversation, "mark_read")
+        self.assertEqual(result["unread"], 0)
+        with mute_logger("odoo.http"):
+            queued = self.route(partner=self.env["res.partner"].create({"name": "Other"}))
+            self.assertRefused(
+                self.act(self.agent_bruno, queued, "mark_unread"),
+                "odoo.exceptions.UserError",
+                "Take the conversation first",
+            )
