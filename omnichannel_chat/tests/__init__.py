@@ -4,6 +4,7 @@ from . import test_concurrency
 from . import test_conversation_workflow
 from . import test_helpdesk
 from . import test_messages
+from . import test_performance
 from . import test_quick_replies
 from . import test_routes
 from . import test_routing

@@ -1,0 +1,81 @@
+from odoo.tests import tagged, users, warmup
+
+from .common import OmnichannelCase
+
+
+@tagged("post_install", "-at_install")
+class TestPerformance(OmnichannelCase):
+    """Query counts of the hot paths, warm caches, as the least privileged caller."""
+
+    @users("t_ana")
+    @warmup
+    def test_take(self):
+        conversation = self.route().with_user(self.env.user)
+        self.env.invalidate_all()
+        # 1-3: conversation (sudo), team members, acting user's groups (team/agent checks)
+        # 4: UPDATE ... WHERE state IN (queued, offered) RETURNING id (the atomic take)
+        # 5-13: _add_members: existing member, channel, INSERT member, users, avatar,
+        #       group-restricted check, member count, partner, presence (joined notification)
+        # 14: INSERT event; 15: re-read of the taken row; 16: bus notifications (one INSERT)
+        with self.assertQueryCount(t_ana=16):
+            conversation.action_take()
+
+    @users("t_ana")
+    @warmup
+    def test_transfer(self):
+        conversation = self.route().with_user(self.env.user)
+        conversation.action_take()
+        self.env.invalidate_all()
+        # 1-5: conversation, team members, user groups, participants, target user exists
+        # 6-10: members of the channel (to remove the former owner), rtc sessions, sub-channels
+        # 11: UPDATE conversation; 12-15: DELETE member and its cleanup (xmlids, attachments,
+        #     defaults)
+        # 16-19: conversation re-read (sudo), company, users for the notifications
+        # 20-28: _add_members of the new owner (as in take)
+        # 29: INSERT event; the bus notifications are one INSERT at flush (counted above)
+        with self.assertQueryCount(t_ana=29):
+            conversation.action_transfer(user_id=self.agent_bruno.id)
+
+    @users("t_ana")
+    @warmup
+    def test_resolve(self):
+        conversation = self.route().with_user(self.env.user)
+        conversation.action_take()
+        self.env.invalidate_all()
+        # 1-4: conversation, team members, user groups, participants
+        # 5-6: reason exists, reason fields (system, reopen)
+        # 7-8: channel members (end of conference: nobody to remove)
+        # 9: INSERT event; 10: UPDATE conversation; 11: bus notification
+        with self.assertQueryCount(t_ana=11):
+            conversation.action_resolve(reason_id=self.reason_resolved.id)
+
+    @users("t_ana")
+    @warmup
+    def test_post_note(self):
+        conversation = self.route().with_user(self.env.user)
+        conversation.action_take()
+        self.env.invalidate_all()
+        # 1-4: conversation, team members, user groups, participants (rights)
+        # 5-13: channel, avatar, groups, member count, author partner, company, alias domain
+        #       and alias (message_post's reply-to)
+        # 14: INSERT mail_message (is_internal, mt_note)
+        # 15-19: channel member of the author (last seen), bus cursor, UPDATE member,
+        #        conversation of the channel (our hook), channel members
+        # 20-29: message formatting for the bus (schedule, body, attachments, subtype,
+        #        partners, notifications, users, rating)
+        # 30: INSERT bus to the agents' own partner channel, not the channel's
+        with self.assertQueryCount(t_ana=30):
+            conversation.action_post_note("internal")
+
+    @users("__system__")
+    @warmup
+    def test_route_into_open_conversation(self):
+        self.route()
+        self.env.invalidate_all()
+        # 1: upsert of the routing lock row; 2-3: the open conversation (search, read)
+        # 4-14: message_post: channel, avatar, groups, member count, customer and author
+        #       partners, company, alias domain and alias, INSERT mail_message, partner
+        # 15-17: customer's membership, our hook (conversation of the channel), subtype
+        # 18-27: message formatting and the channel's bus notification, INSERT bus
+        with self.assertQueryCount(__system__=26):
+            self.route(body="and another thing")
