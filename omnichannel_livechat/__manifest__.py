@@ -10,5 +10,6 @@
     "depends": ["omnichannel_chat", "im_livechat"],
     "data": [
         "security/omnichannel_livechat_security.xml",
+        "data/omnichannel_source_data.xml",
     ],
 }

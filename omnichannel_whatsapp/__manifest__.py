@@ -9,4 +9,10 @@
     "license": "LGPL-3",
     "depends": ["omnichannel_chat"],
     "external_dependencies": {"python": ["phonenumbers", "requests"]},
+    "data": [
+        "data/omnichannel_source_data.xml",
+    ],
+    "demo": [
+        "demo/omnichannel_whatsapp_demo.xml",
+    ],
 }

@@ -1,9 +1,11 @@
 """Each addon is a complete OCA-style Odoo 18.0 addon that builds as an odoo-addon-* wheel."""
 
 import ast
+import re
 import sys
 import zipfile
 
+import polib
 import pytest
 from conftest import REPO, run
 
@@ -61,3 +63,20 @@ def test_wheel_builds(addon, tmp_path):
         text = archive.read(metadata).decode()
     assert f"odoo/addons/{addon}/__manifest__.py" in names
     assert "Requires-Dist: odoo==18.0.*" in text
+
+
+PLACEHOLDERS = re.compile(r"%\(\w+\)s|%s|\{\{\s*\w+")
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("lang", ["es", "pt_BR"])
+def test_translations_complete(addon, lang):
+    """Every term of the .pot is translated, with the same placeholders."""
+    pot = polib.pofile(str(REPO / addon / "i18n" / f"{addon}.pot"))
+    po = {entry.msgid: entry for entry in polib.pofile(str(REPO / addon / "i18n" / f"{lang}.po"))}
+    for entry in pot:
+        translated = po.get(entry.msgid)
+        assert translated and translated.msgstr and "fuzzy" not in translated.flags, entry.msgid
+        assert sorted(PLACEHOLDERS.findall(translated.msgstr)) == sorted(
+            PLACEHOLDERS.findall(entry.msgid)
+        ), entry.msgid

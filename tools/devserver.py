@@ -82,6 +82,16 @@ def reset():
 
 def pot():
     ensure_run_db()
+    # The terms of models, fields and data come from the database: bring it to the code.
+    update = odoo_env.odoo_args(RUN_DB, HTTP_PORT) + [
+        "-u",
+        ",".join(odoo_env.ADDONS),
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+    ]
+    if subprocess.call(update):
+        sys.exit(f"[pot] updating the addons in {RUN_DB} failed")
     for addon in odoo_env.ADDONS:
         target = odoo_env.REPO / addon / "i18n" / f"{addon}.pot"
         target.parent.mkdir(exist_ok=True)

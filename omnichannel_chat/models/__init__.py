@@ -10,3 +10,4 @@ from . import mail_message
 from . import omnichannel_quick_reply_category
 from . import mail_canned_response
 from . import helpdesk_ticket
+from . import omnichannel_demo

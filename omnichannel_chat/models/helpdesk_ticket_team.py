@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class HelpdeskTicketTeam(models.Model):
@@ -21,3 +22,13 @@ class HelpdeskTicketTeam(models.Model):
         help="A customer writing within this time after resolution reopens the conversation "
         "to its owner; later, a new conversation starts.",
     )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used_by_conversations(self):
+        # sudo: omnichannel.conversation - whether any exists, whoever may read them
+        if (
+            self.env["omnichannel.conversation"]
+            .sudo()
+            .search_count([("team_id", "in", self.ids)], limit=1)
+        ):
+            raise UserError(self.env._("Archive this team instead: it has conversations."))

@@ -26,7 +26,14 @@ class MailCannedResponse(models.Model):
 
     @api.model
     def _get_omnichannel_lang_selection(self):
-        return self.env["res.lang"].get_installed()
+        # Every language, not only the installed ones: customers write in languages the
+        # agents' Odoo does not need to be translated into.
+        languages = (
+            self.env["res.lang"]
+            .with_context(active_test=False)
+            .search_read([("code", "!=", False)], ["code", "name"], order="name")
+        )
+        return [(lang["code"], lang["name"]) for lang in languages]
 
     @api.model_create_multi
     def create(self, vals_list):

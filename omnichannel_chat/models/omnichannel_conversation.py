@@ -32,10 +32,14 @@ class OmnichannelConversation(models.Model):
     channel_id = fields.Many2one(
         "discuss.channel", required=True, readonly=True, ondelete="cascade", index=True
     )
+    # Cascades only for uninstalling a module that owns the source or team: users may not
+    # delete one that conversations use (see their _unlink_except_used_by_conversations).
     source_id = fields.Many2one(
-        "omnichannel.source", required=True, readonly=True, ondelete="restrict", index=True
+        "omnichannel.source", required=True, readonly=True, ondelete="cascade", index=True
     )
-    team_id = fields.Many2one("helpdesk.ticket.team", required=True, readonly=True, index=True)
+    team_id = fields.Many2one(
+        "helpdesk.ticket.team", required=True, readonly=True, ondelete="cascade", index=True
+    )
     company_id = fields.Many2one(related="team_id.company_id", store=True, index=True)
     user_id = fields.Many2one("res.users", string="Owner", readonly=True, index=True)
     state = fields.Selection(STATES, default="queued", required=True, readonly=True, index=True)

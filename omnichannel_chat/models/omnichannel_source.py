@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class OmnichannelSource(models.Model):
@@ -34,6 +35,16 @@ class OmnichannelSource(models.Model):
     )
 
     _sql_constraints = [("code_unique", "UNIQUE(code)", "A source with this code already exists.")]
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used_by_conversations(self):
+        # sudo: omnichannel.conversation - whether any exists, whoever may read them
+        if (
+            self.env["omnichannel.conversation"]
+            .sudo()
+            .search_count([("source_id", "in", self.ids)], limit=1)
+        ):
+            raise UserError(self.env._("Archive this source instead: it has conversations."))
 
     def _get_provider(self):
         """The provider model delivering this source's outbound messages, or None."""

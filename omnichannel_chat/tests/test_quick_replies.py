@@ -10,7 +10,6 @@ class TestQuickReplies(OmnichannelHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("es_ES")
         Category = cls.env["omnichannel.quick.reply.category"]
         cls.greetings = Category.create({"name": "Greetings"})
         cls.billing = Category.create({"name": "Billing"})
@@ -18,7 +17,7 @@ class TestQuickReplies(OmnichannelHttpCase):
         agents = [(6, 0, cls.env.ref("omnichannel_chat.group_omnichannel_agent").ids)]
         cls.hello_en = Reply.create(
             {
-                "source": "hello",
+                "source": "t-hello",
                 "substitution": "Hi {{customer_first_name|there}}, "
                 "I'm {{agent_first_name}} from {{team_name}}.",
                 "omnichannel_category_id": cls.greetings.id,
@@ -28,7 +27,7 @@ class TestQuickReplies(OmnichannelHttpCase):
         )
         cls.hello_es = Reply.create(
             {
-                "source": "hola",
+                "source": "t-hola",
                 "substitution": "Hola {{customer_first_name|}}, soy {{agent_name}}. {{unknown}}",
                 "omnichannel_category_id": cls.greetings.id,
                 "omnichannel_lang": "es_ES",
@@ -37,7 +36,7 @@ class TestQuickReplies(OmnichannelHttpCase):
         )
         cls.invoice_sales = Reply.create(
             {
-                "source": "invoice",
+                "source": "t-invoice",
                 "substitution": "Your invoice is attached.",
                 "omnichannel_category_id": cls.billing.id,
                 "omnichannel_team_ids": [(6, 0, cls.team_sales.ids)],
@@ -51,14 +50,15 @@ class TestQuickReplies(OmnichannelHttpCase):
             .with_user(user)
             ._omnichannel_search(conversation.with_user(user), **filters)
         )
-        return [reply["shortcut"] for reply in replies]
+        mine = (self.hello_en | self.hello_es | self.invoice_sales).ids  # not the demo's
+        return [reply["shortcut"] for reply in replies if reply["id"] in mine]
 
     def test_filled_with_the_conversation(self):
         conversation = self.route()
         replies = (
             self.env["mail.canned.response"]
             .with_user(self.agent_ana)
-            ._omnichannel_search(conversation.with_user(self.agent_ana), search="hello")
+            ._omnichannel_search(conversation.with_user(self.agent_ana), search="t-hello")
         )
         self.assertEqual(replies[0]["text"], "Hi Customer, I'm Ana from Test Support.")
         self.assertEqual((replies[0]["category"], replies[0]["lang"]), ("Greetings", "en_US"))
@@ -76,15 +76,15 @@ class TestQuickReplies(OmnichannelHttpCase):
 
     def test_filters_and_team_scope(self):
         support = self.route()
-        self.assertEqual(sorted(self.shortcuts(support, self.agent_ana)), ["hello", "hola"])
-        self.assertEqual(self.shortcuts(support, self.agent_ana, lang="es_ES"), ["hola"])
+        self.assertEqual(sorted(self.shortcuts(support, self.agent_ana)), ["t-hello", "t-hola"])
+        self.assertEqual(self.shortcuts(support, self.agent_ana, lang="es_ES"), ["t-hola"])
         self.assertEqual(self.shortcuts(support, self.agent_ana, category_id=self.billing.id), [])
-        self.assertEqual(self.shortcuts(support, self.agent_ana, search="soy"), ["hola"])
+        self.assertEqual(self.shortcuts(support, self.agent_ana, search="soy"), ["t-hola"])
         sales = self.route(
             partner=self.env["res.partner"].create({"name": "Buyer"}), team=self.team_sales
         )
         self.assertEqual(
-            self.shortcuts(sales, self.agent_carla, category_id=self.billing.id), ["invoice"]
+            self.shortcuts(sales, self.agent_carla, category_id=self.billing.id), ["t-invoice"]
         )
 
     def test_only_for_conversations_the_agent_sees(self):
@@ -109,7 +109,7 @@ class TestQuickReplies(OmnichannelHttpCase):
         result, error = self.call(
             self.agent_bruno,
             f"/omnichannel/conversation/{conversation.id}/quick_replies",
-            search="hello",
+            search="t-hello",
         )
         self.assertIsNone(error)
         self.assertEqual([r["text"] for r in result], ["Hi Customer, I'm Bruno from Test Support."])

@@ -94,3 +94,10 @@ class TestRouting(OmnichannelCase):
             {"name": False, "type": "other", "phone": "+1555"}
         )
         self.assertEqual(self.route(partner=nameless).name, "+1555")
+
+    def test_used_source_and_team_cannot_be_deleted(self):
+        self.route()
+        with self.assertRaisesRegex(UserError, "Archive this source instead"):
+            self.source.unlink()
+        with self.assertRaisesRegex(UserError, "Archive this team instead"):
+            self.team_support.unlink()

@@ -1,1 +1,2 @@
 from . import test_security_groups
+from . import test_source

@@ -1,0 +1,43 @@
+from odoo import api, models
+
+
+class OmnichannelDemo(models.AbstractModel):
+    """Demo conversations for `make run`: played through the real routing and actions, so
+    that their events, times and memberships are what production would record."""
+
+    _name = "omnichannel.demo"
+    _description = "Omnichannel demo data"
+
+    @api.model
+    def _populate_conversations(self, source_id, scripts):
+        """Play each script: {customer, phone, team (xmlid), messages: [(author, text)],
+        steps: [(user xmlid, action, kwargs)]}. An author is "customer", a user xmlid, or
+        ("note", user xmlid) for an internal note."""
+        Conversation = self.env["omnichannel.conversation"]
+        source = self.env["omnichannel.source"].browse(source_id)
+        for script in scripts:
+            customer = self.env["res.partner"].create(
+                {"name": script["customer"], "phone": script["phone"], "lang": script.get("lang")}
+            )
+            team = self.env.ref(script["team"])
+            conversation = None
+            for author, text in script["messages"]:
+                if author == "customer":
+                    conversation, _message = Conversation._route_inbound_message(
+                        source, customer, text, team=team
+                    )
+                elif isinstance(author, tuple):
+                    conversation.with_user(self.env.ref(author[1])).action_post_note(text)
+                else:
+                    conversation.channel_id.message_post(
+                        body=text,
+                        author_id=self.env.ref(author).partner_id.id,
+                        message_type="comment",
+                        subtype_xmlid="mail.mt_comment",
+                    )
+            for user, action, kwargs in script.get("steps", []):
+                kwargs = {
+                    key: self.env.ref(value).id if key.endswith("_id") else value
+                    for key, value in kwargs.items()
+                }
+                getattr(conversation.with_user(self.env.ref(user)), action)(**kwargs)
