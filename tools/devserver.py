@@ -22,6 +22,7 @@ DEMO_LOGINS = (
     ("marta", "marta", "omnichannel manager, leads both teams"),
     ("ana", "ana", "agent, team Customer Support"),
     ("bruno", "bruno", "agent, team Customer Support"),
+    ("diego", "diego", "agent, team Customer Support"),
     ("carla", "carla", "agent, team Sales"),
 )
 
