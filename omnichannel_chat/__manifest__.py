@@ -16,6 +16,9 @@
         "security/omnichannel_rules.xml",
         "data/omnichannel_resolution_reason_data.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/omnichannel_conversation_views.xml",
+        "views/omnichannel_configuration_views.xml",
+        "views/omnichannel_menus.xml",
     ],
     "demo": [
         "demo/omnichannel_demo.xml",

@@ -6,3 +6,14 @@ class TestAgentDeskTour(HttpCase):
     def test_demo_agent_opens_discuss(self):
         """A demo agent logs in and reaches Discuss, in a real Chromium."""
         self.start_tour("/odoo", "omnichannel_agent_opens_discuss", login="ana")
+
+    def test_manager_reaches_conversations_and_configuration(self):
+        self.start_tour("/odoo", "omnichannel_manager_configures", login="marta")
+
+    def test_agent_has_no_configuration(self):
+        menus = self.env["ir.ui.menu"].with_user(self.env.ref("omnichannel_chat.user_agent_ana"))
+        visible = menus.search(
+            [("id", "child_of", self.env.ref("omnichannel_chat.menu_omnichannel_root").id)]
+        )
+        self.assertIn(self.env.ref("omnichannel_chat.menu_omnichannel_conversations"), visible)
+        self.assertNotIn(self.env.ref("omnichannel_chat.menu_omnichannel_configuration"), visible)
