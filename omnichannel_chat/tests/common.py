@@ -48,6 +48,16 @@ class OmnichannelSetup:
         )
         return conversation.sudo(False)
 
+    @staticmethod
+    def post_as_agent(conversation, user, body):
+        """An agent's public message in the conversation, as Discuss posts it."""
+        return conversation.sudo().channel_id.message_post(
+            body=body,
+            author_id=user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
     def as_user(self, conversation, user):
         return conversation.with_user(user)
 

@@ -6,21 +6,13 @@ from .common import OmnichannelHttpCase
 
 @tagged("post_install", "-at_install")
 class TestHelpdeskTickets(OmnichannelHttpCase):
-    def reply(self, conversation, user, body):
-        return conversation.sudo().channel_id.message_post(
-            body=body,
-            author_id=user.partner_id.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-
     def test_create_ticket_from_the_conversation(self):
         tag = self.env["helpdesk.ticket.tag"].create({"name": "Refund"})
         conversation = self.route(body="My parcel never arrived")
         mine = conversation.with_user(self.agent_ana)
         mine.action_take()
         mine.action_add_tags([tag.id])
-        self.reply(conversation, self.agent_ana, "Sorry! Opening a ticket.")
+        self.post_as_agent(conversation, self.agent_ana, "Sorry! Opening a ticket.")
         mine.action_post_note("customer already called twice")
         ticket = self.env["helpdesk.ticket"].browse(mine.action_create_ticket())
         self.assertEqual(

@@ -11,35 +11,26 @@ from .common import OmnichannelCase, OmnichannelHttpCase
 
 @tagged("post_install", "-at_install")
 class TestConversationMessages(OmnichannelCase, MailCase):
-    def post_as(self, conversation, user, body):
-        """A message of an agent in the conversation, as Discuss posts it."""
-        return conversation.sudo().channel_id.message_post(
-            body=body,
-            author_id=user.partner_id.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-
     def test_customer_and_agent_times(self):
         conversation = self.route(body="Hi")
         self.assertTrue(conversation.last_customer_message_date)
         self.assertFalse(conversation.first_agent_reply_date)
         conversation.with_user(self.agent_ana).action_take()
-        self.post_as(conversation, self.agent_ana, "Hello, Ana here")
+        self.post_as_agent(conversation, self.agent_ana, "Hello, Ana here")
         first_reply = conversation.first_agent_reply_date
         self.assertTrue(first_reply)
         self.assertEqual(conversation.last_agent_message_date, first_reply)
 
     def test_reply_takes_a_queued_conversation(self):
         conversation = self.route()
-        self.post_as(conversation, self.agent_bruno, "I can help")
+        self.post_as_agent(conversation, self.agent_bruno, "I can help")
         self.assertEqual((conversation.state, conversation.user_id), ("taken", self.agent_bruno))
         self.assertEqual(self.events(conversation), ["create", "take"])
 
     def test_reply_does_not_take_when_the_team_says_so(self):
         self.team_support.omnichannel_take_on_reply = False
         conversation = self.route()
-        self.post_as(conversation, self.agent_bruno, "I can help")
+        self.post_as_agent(conversation, self.agent_bruno, "I can help")
         self.assertEqual(conversation.state, "queued")
 
     def test_note_does_not_count_as_a_reply(self):
