@@ -48,3 +48,7 @@ class OmnichannelConversationController(Controller):
         return request.env["mail.canned.response"]._omnichannel_search(
             conversation, search=search, category_id=category_id, lang=lang
         )
+
+    @route("/omnichannel/desk", type="json", auth="user")
+    def desk(self, archived=False, sort="waiting"):
+        return request.env["omnichannel.conversation"]._get_desk(archived=archived, sort=sort)

@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_datetime, html2plaintext
 
 from .omnichannel_event import STATES
 
@@ -776,6 +776,116 @@ class OmnichannelConversation(models.Model):
             "ticket": self.ticket_id
             and {"id": self.ticket_id.id, "name": self.ticket_id.display_name},
         }
+
+    # ------------------------------------------------------------------------------------------
+    # The agent's desk
+    # ------------------------------------------------------------------------------------------
+
+    DESK_ORDERS = {
+        "waiting": "waiting_since asc, id asc",  # longest waiting first (as Optiwe)
+        "activity": "write_date desc, id desc",  # last activity first
+    }
+
+    @api.model
+    def _get_desk(self, archived=False, sort="waiting"):
+        """What an agent's desk lists, in a number of queries that does not grow with the
+        number of conversations: the queue of their teams, their own, their conferences.
+        `archived` shows the ones they archived instead (resolved ones included)."""
+        if not self.env.user.has_group(AGENT_GROUP):
+            raise AccessError(self.env._("Only omnichannel agents can do this."))
+        order = self.DESK_ORDERS.get(sort)
+        if not order:
+            raise UserError(self.env._("Unknown sort: %s", sort))
+        domain = [("is_archived", "=", bool(archived))]
+        if not archived:
+            domain.append(("state", "!=", "resolved"))
+        conversations = self.search(domain, order=order)
+        last_messages = conversations._get_last_public_messages()
+        unread = conversations._get_unread_counters()
+        user = self.env.user
+        desk = {"queue": [], "mine": [], "conferences": [], "others": []}
+        for conversation in conversations:
+            if conversation.state in ("queued", "offered"):
+                section = "queue"
+            elif conversation.user_id == user:
+                section = "mine"
+            elif user in conversation.participant_ids | conversation.conference_invitee_id:
+                section = "conferences"
+            else:
+                section = "others"  # a manager's view of other agents' conversations
+            desk[section].append(
+                {
+                    "id": conversation.id,
+                    "name": conversation.name,
+                    "channel_id": conversation.channel_id.id,
+                    "source": {
+                        "code": conversation.source_id.code,
+                        "name": conversation.source_id.name,
+                        "icon": conversation.source_id.icon,
+                    },
+                    "team": {"id": conversation.team_id.id, "name": conversation.team_id.name},
+                    "owner": conversation.user_id
+                    and {"id": conversation.user_id.id, "name": conversation.user_id.name},
+                    "state": conversation.state,
+                    "conference_state": conversation.conference_state,
+                    "waiting_since": conversation.waiting_since,
+                    "tags": conversation.tag_ids.mapped("name"),
+                    "unread": unread.get(conversation.id, 0),
+                    "last_message": last_messages.get(conversation.id),
+                }
+            )
+        return desk
+
+    def _get_last_public_messages(self):
+        """{conversation id: {preview, date, from_customer}} of the last non-note message of
+        each, in one query."""
+        if not self:
+            return {}
+        # sudo: mail.message - previews of conversations the caller reads (self is searched)
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (c.id) c.id, m.id
+              FROM omnichannel_conversation c
+              JOIN mail_message m ON m.model = 'discuss.channel' AND m.res_id = c.channel_id
+              LEFT JOIN mail_message_subtype st ON st.id = m.subtype_id
+             WHERE c.id IN %s AND m.message_type = 'comment'
+               AND NOT COALESCE(m.is_internal, FALSE) AND NOT COALESCE(st.internal, FALSE)
+          ORDER BY c.id, m.id DESC
+            """,
+            [tuple(self.ids)],
+        )
+        conversation_by_message = {message: conv for conv, message in self.env.cr.fetchall()}
+        messages = self.env["mail.message"].sudo().browse(conversation_by_message)
+        customers = {c.id: (c.partner_id, c.guest_id) for c in self}
+        result = {}
+        for message in messages:  # one read for all of them
+            conversation_id = conversation_by_message[message.id]
+            partner, guest = customers[conversation_id]
+            from_customer = (partner and message.author_id == partner) or (
+                guest and message.author_guest_id == guest
+            )
+            result[conversation_id] = {
+                "preview": html2plaintext(message.body or "")[:120],
+                "date": message.date,
+                "from_customer": bool(from_customer),
+            }
+        return result
+
+    def _get_unread_counters(self):
+        """{conversation id: unread count} for the current agent's memberships, batched."""
+        # sudo: discuss.channel.member - the caller's own memberships
+        members = (
+            self.env["discuss.channel.member"]
+            .sudo()
+            .search(
+                [
+                    ("channel_id", "in", self.channel_id.ids),
+                    ("partner_id", "=", self.env.user.partner_id.id),
+                ]
+            )
+        )
+        by_channel = {member.channel_id.id: member.message_unread_counter for member in members}
+        return {c.id: by_channel.get(c.channel_id.id, 0) for c in self}
 
     # ------------------------------------------------------------------------------------------
     # Inbound routing, shared by every source

@@ -2,6 +2,7 @@ from . import test_agent_desk_tour
 from . import test_bus
 from . import test_concurrency
 from . import test_conversation_workflow
+from . import test_desk
 from . import test_helpdesk
 from . import test_messages
 from . import test_performance
