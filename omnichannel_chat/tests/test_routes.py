@@ -144,3 +144,55 @@ class TestConversationRoutes(OmnichannelHttpCase):
                 "odoo.exceptions.UserError",
                 "Take the conversation first",
             )
+
+
+@tagged("post_install", "-at_install")
+class TestVisibilityThroughTheWebClient(OmnichannelHttpCase):
+    """The visibility table through the web client's own route (call_kw), as each role."""
+
+    def call_kw(self, user, method, args, kwargs=None):
+        return self.call(
+            user,
+            f"/web/dataset/call_kw/omnichannel.conversation/{method}",
+            model="omnichannel.conversation",
+            method=method,
+            args=args,
+            kwargs=kwargs or {},
+        )
+
+    def test_taken_by_someone_else_does_not_exist(self):
+        queued = self.route(body="queued")
+        taken = self.route(partner=self.env["res.partner"].create({"name": "Taken"}), body="taken")
+        taken.with_user(self.agent_ana).action_take()
+        domain = [("id", "in", (queued | taken).ids)]
+        expectations = {
+            self.agent_ana: {queued.id, taken.id},
+            self.agent_bruno: {queued.id},
+            self.agent_carla: set(),
+            self.manager: {queued.id, taken.id},
+        }
+        for user, expected in expectations.items():
+            with self.subTest(user=user.login):
+                result, error = self.call_kw(
+                    user, "web_search_read", [], {"domain": domain, "specification": {"name": {}}}
+                )
+                self.assertIsNone(error)
+                self.assertEqual({r["id"] for r in result["records"]}, expected)
+                self.assertEqual(result["length"], len(expected))
+                count, _error = self.call_kw(user, "search_count", [domain])
+                self.assertEqual(count, len(expected))
+                names, _error = self.call_kw(user, "name_search", [], {"args": domain})
+                self.assertEqual({n[0] for n in names}, expected)
+                groups, _error = self.call_kw(
+                    user,
+                    "web_read_group",
+                    [],
+                    {"domain": domain, "fields": ["state"], "groupby": ["state"]},
+                )
+                self.assertEqual(sum(g["state_count"] for g in groups["groups"]), len(expected))
+        with mute_logger("odoo.http"):
+            _result, error = self.call_kw(self.agent_bruno, "read", [taken.ids, ["name"]])
+            self.assertEqual(error["name"], "odoo.exceptions.AccessError")
+            for user in (self.internal_user, self.portal_user):
+                _result, error = self.call_kw(user, "search_count", [domain])
+                self.assertEqual(error["name"], "odoo.exceptions.AccessError")
