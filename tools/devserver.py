@@ -27,6 +27,18 @@ DEMO_LOGINS = (
 )
 
 
+def run_once(*options, failure):
+    """Run Odoo on the demo database once, without serving (install, update, export)."""
+    cmd = odoo_env.odoo_args(RUN_DB, HTTP_PORT) + [
+        *options,
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+    ]
+    if subprocess.call(cmd):
+        sys.exit(failure)
+
+
 def ensure_run_db():
     """The demo database with the three addons installed; created or completed when needed."""
     if odoo_env.db_exists(RUN_DB):
@@ -41,15 +53,11 @@ def ensure_run_db():
     else:
         odoo_env.create_db(RUN_DB)
     print(f"[run] installing {', '.join(odoo_env.ADDONS)} with demo data into {RUN_DB}", flush=True)
-    cmd = odoo_env.odoo_args(RUN_DB, HTTP_PORT) + [
+    run_once(
         "-i",
         ",".join(odoo_env.ADDONS),
-        "--stop-after-init",
-        "--no-http",
-        "--log-level=warn",
-    ]
-    if subprocess.call(cmd):
-        sys.exit(f"[run] installing the addons into {RUN_DB} failed (see the log above).")
+        failure=f"[run] installing the addons into {RUN_DB} failed (see the log above).",
+    )
 
 
 def run():
@@ -84,27 +92,17 @@ def reset():
 def pot():
     ensure_run_db()
     # The terms of models, fields and data come from the database: bring it to the code.
-    update = odoo_env.odoo_args(RUN_DB, HTTP_PORT) + [
-        "-u",
-        ",".join(odoo_env.ADDONS),
-        "--stop-after-init",
-        "--no-http",
-        "--log-level=warn",
-    ]
-    if subprocess.call(update):
-        sys.exit(f"[pot] updating the addons in {RUN_DB} failed")
+    run_once(
+        "-u", ",".join(odoo_env.ADDONS), failure=f"[pot] updating the addons in {RUN_DB} failed"
+    )
     for addon in odoo_env.ADDONS:
         target = odoo_env.REPO / addon / "i18n" / f"{addon}.pot"
         target.parent.mkdir(exist_ok=True)
-        cmd = odoo_env.odoo_args(RUN_DB, HTTP_PORT) + [
+        run_once(
             f"--i18n-export={target}",
             f"--modules={addon}",
-            "--stop-after-init",
-            "--no-http",
-            "--log-level=warn",
-        ]
-        if subprocess.call(cmd):
-            sys.exit(f"[pot] exporting {addon} failed")
+            failure=f"[pot] exporting {addon} failed",
+        )
         print(f"[pot] {target.relative_to(odoo_env.REPO)}", flush=True)
 
 

@@ -138,10 +138,14 @@ class OmnichannelConversation(models.Model):
     def _is_manager(self):
         return self.env.user.has_group(MANAGER_GROUP)
 
-    def _check_agent(self):
-        """The caller is an agent and may read this conversation (record rules)."""
+    @api.model
+    def _check_agent_group(self):
         if not self.env.user.has_group(AGENT_GROUP):
             raise AccessError(self.env._("Only omnichannel agents can do this."))
+
+    def _check_agent(self):
+        """The caller is an agent and may read this conversation (record rules)."""
+        self._check_agent_group()
         self.check_access("read")
 
     def _check_owner_or_manager(self):
@@ -208,8 +212,7 @@ class OmnichannelConversation(models.Model):
         """Take a queued conversation. Atomic: of two agents taking at once, one wins; the
         other's transaction fails on the row and, retried, gets "Already taken by ..."."""
         self.ensure_one()
-        if not self.env.user.has_group(AGENT_GROUP):
-            raise AccessError(self.env._("Only omnichannel agents can do this."))
+        self._check_agent_group()
         # sudo: omnichannel.conversation - an agent of the team who lost the race no longer
         # reads it, yet must learn who has it
         conversation = self.sudo()
@@ -645,23 +648,33 @@ class OmnichannelConversation(models.Model):
         for partner in users.partner_id:
             partner._bus_send("omnichannel.conversation/changed", payload)
 
+    def _get_public_messages(self):
+        """The messages the customer sees (internal notes left out), newest first. Call it on
+        a conversation the caller may act on: it reads as superuser."""
+        self.ensure_one()
+        # sudo: mail.message - the checks are the caller's (see the docstring)
+        return self.sudo().channel_id.message_ids.filtered(
+            lambda m: m.message_type == "comment" and not m._is_omnichannel_internal_note()
+        )
+
     def _get_own_member(self):
-        """The current agent's membership of the channel (owner and participants have one)."""
+        """The current agent's membership of the channel (owner and participants have one),
+        as superuser: members may not write their own membership rows directly."""
         # sudo: discuss.channel.member - the caller's own membership, of a channel they see
         member = self.sudo().channel_id.channel_member_ids.filtered(
             lambda m: m.partner_id == self.env.user.partner_id
         )
         if not member:
             raise UserError(self.env._("Take the conversation first."))
-        return member.with_user(self.env.user)
+        return member
 
     def action_mark_read(self):
         self.ensure_one()
         self._check_agent()
         member = self._get_own_member()
-        last = self.sudo().channel_id.message_ids[:1]
-        if last:
-            member.sudo()._mark_as_read(last.id, sync=True)
+        # sudo: mail.message - the newest message id of a channel the agent is a member of
+        if last := self.sudo().channel_id.message_ids[:1]:
+            member._mark_as_read(last.id, sync=True)
         return True
 
     def action_mark_unread(self):
@@ -670,12 +683,10 @@ class OmnichannelConversation(models.Model):
         self.ensure_one()
         self._check_agent()
         member = self._get_own_member()
-        last = self.sudo().channel_id.message_ids.filtered(
-            lambda m: m.message_type == "comment" and not m._is_omnichannel_internal_note()
-        )[:1]
+        last = self._get_public_messages()[:1]
         if not last:
             raise UserError(self.env._("There is no message to mark unread."))
-        member.sudo()._set_new_message_separator(last.id, sync=True)
+        member._set_new_message_separator(last.id, sync=True)
         return True
 
     def action_create_ticket(self, name=None):
@@ -729,15 +740,7 @@ class OmnichannelConversation(models.Model):
 
     def _get_transcript_html(self):
         """The customer-visible messages in order, as HTML: internal notes are left out."""
-        self.ensure_one()
-        # sudo: mail.message - the transcript of a conversation the caller may act on
-        messages = (
-            self.sudo()
-            .channel_id.message_ids.filtered(
-                lambda m: m.message_type == "comment" and not m._is_omnichannel_internal_note()
-            )
-            .sorted("id")
-        )
+        messages = self._get_public_messages().sorted("id")
         lines = [
             Markup("<p><b>%s</b> (%s)</p>%s")
             % (
@@ -748,13 +751,6 @@ class OmnichannelConversation(models.Model):
             for message in messages
         ]
         return Markup("").join(lines) or Markup("<p>%s</p>") % self.env._("No message yet.")
-
-    def _get_unread_counter(self):
-        # sudo: discuss.channel.member - the caller's own counter
-        member = self.sudo().channel_id.channel_member_ids.filtered(
-            lambda m: m.partner_id == self.env.user.partner_id
-        )
-        return member.message_unread_counter if member else 0
 
     def _get_state_for_current_user(self):
         """What the caller may know after an action: the state while they still see it, else
@@ -772,7 +768,7 @@ class OmnichannelConversation(models.Model):
             "team": {"id": self.team_id.id, "name": self.team_id.name},
             "is_archived": self.is_archived,
             "tag_ids": self.tag_ids.ids,
-            "unread": self._get_unread_counter(),
+            "unread": self._get_unread_counters()[self.id],
             "ticket": self.ticket_id
             and {"id": self.ticket_id.id, "name": self.ticket_id.display_name},
         }
@@ -791,8 +787,7 @@ class OmnichannelConversation(models.Model):
         """What an agent's desk lists, in a number of queries that does not grow with the
         number of conversations: the queue of their teams, their own, their conferences.
         `archived` shows the ones they archived instead (resolved ones included)."""
-        if not self.env.user.has_group(AGENT_GROUP):
-            raise AccessError(self.env._("Only omnichannel agents can do this."))
+        self._check_agent_group()
         order = self.DESK_ORDERS.get(sort)
         if not order:
             raise UserError(self.env._("Unknown sort: %s", sort))
@@ -841,7 +836,6 @@ class OmnichannelConversation(models.Model):
         each, in one query."""
         if not self:
             return {}
-        # sudo: mail.message - previews of conversations the caller reads (self is searched)
         self.env.cr.execute(
             """
             SELECT DISTINCT ON (c.id) c.id, m.id
@@ -855,6 +849,7 @@ class OmnichannelConversation(models.Model):
             [tuple(self.ids)],
         )
         conversation_by_message = {message: conv for conv, message in self.env.cr.fetchall()}
+        # sudo: mail.message - previews of conversations the caller reads (self is searched)
         messages = self.env["mail.message"].sudo().browse(conversation_by_message)
         customers = {c.id: (c.partner_id, c.guest_id) for c in self}
         result = {}
