@@ -24,6 +24,9 @@
         "demo/omnichannel_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "omnichannel_chat/static/src/**/*",
+        ],
         "web.assets_tests": [
             "omnichannel_chat/static/tests/tours/**/*",
         ],

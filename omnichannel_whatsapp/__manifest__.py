@@ -10,8 +10,17 @@
     "depends": ["omnichannel_chat"],
     "external_dependencies": {"python": ["phonenumbers", "requests"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/omnichannel_whatsapp_rules.xml",
         "data/omnichannel_source_data.xml",
+        "data/ir_cron_data.xml",
+        "views/omnichannel_whatsapp_account_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "omnichannel_whatsapp/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/omnichannel_whatsapp_demo.xml",
     ],

@@ -1,7 +1,9 @@
 """``make run``, ``make reset`` and ``make pot``.
 
 run    create (or reuse) the database ``omnichannel`` with the three addons and demo data, then
-       serve it threaded on http://localhost:8069 (websocket included) until Ctrl-C.
+       serve it threaded on http://localhost:8069 (websocket included) until Ctrl-C, beside
+       the local Graph API stand-in on http://localhost:8070 that the demo WhatsApp number
+       talks to (its /sandbox page plays the customer).
 reset  drop the databases the project created (never one it did not).
 pot    regenerate each addon's ``i18n/<addon>.pot`` from the ``omnichannel`` database.
 """
@@ -16,6 +18,15 @@ import odoo_env
 
 RUN_DB = os.environ.get("OMNICHANNEL_DB", "omnichannel")
 HTTP_PORT = int(os.environ.get("OMNICHANNEL_HTTP_PORT", "8069"))
+# The demo WhatsApp number (omnichannel_whatsapp/demo) points its Graph API base URL here.
+STANDIN_PORT = 8070
+STANDIN = odoo_env.REPO / "omnichannel_whatsapp" / "tests" / "graph_api_standin.py"
+DEMO_WHATSAPP = {
+    "--phone-number-id": "109876543210987",
+    "--waba-id": "102290129340398",
+    "--access-token": "demo-access-token",
+    "--app-secret": "demo-app-secret",
+}
 PROJECT_DBS = (RUN_DB, "omnichannel_test", "omnichannel_bench", "omnichannel_selftest")
 DEMO_LOGINS = (
     ("admin", "admin", "administrator, omnichannel manager"),
@@ -70,8 +81,29 @@ def run():
         f"[run] Demo logins (login / password):\n{logins}\n[run] Ctrl-C stops it.\n",
         flush=True,
     )
+    start_graph_api_standin()
     cmd = odoo_env.odoo_args(RUN_DB, HTTP_PORT, interface="")
     os.execvp(cmd[0], cmd)
+
+
+def start_graph_api_standin():
+    """Meta's Graph API for the demo number, with the customer's sandbox page. It shares the
+    terminal's process group, so the Ctrl-C that stops Odoo stops it too."""
+    options = [f"{key}={value}" for key, value in DEMO_WHATSAPP.items()]
+    subprocess.Popen(
+        [
+            sys.executable,
+            str(STANDIN),
+            "serve",
+            f"--port={STANDIN_PORT}",
+            f"--webhook-url=http://127.0.0.1:{HTTP_PORT}/omnichannel/whatsapp/webhook",
+            *options,
+        ]
+    )
+    print(
+        f"[run] WhatsApp sandbox (play the customer): http://localhost:{STANDIN_PORT}/sandbox",
+        flush=True,
+    )
 
 
 def reset():

@@ -13,7 +13,6 @@ class OmnichannelDemo(models.AbstractModel):
         """Play each script: {customer, phone, team (xmlid), messages: [(author, text)],
         steps: [(user xmlid, action, kwargs)]}. An author is "customer", a user xmlid, or
         ("note", user xmlid) for an internal note."""
-        Conversation = self.env["omnichannel.conversation"]
         source = self.env["omnichannel.source"].browse(source_id)
         for script in scripts:
             customer = self.env["res.partner"].create(
@@ -23,9 +22,7 @@ class OmnichannelDemo(models.AbstractModel):
             conversation = None
             for author, text in script["messages"]:
                 if author == "customer":
-                    conversation, _message = Conversation._route_inbound_message(
-                        source, customer, text, team=team
-                    )
+                    conversation = self._demo_customer_message(source, customer, text, team)
                 elif isinstance(author, tuple):
                     conversation.with_user(self.env.ref(author[1])).action_post_note(text)
                 else:
@@ -41,3 +38,12 @@ class OmnichannelDemo(models.AbstractModel):
                     for key, value in kwargs.items()
                 }
                 getattr(conversation.with_user(self.env.ref(user)), action)(**kwargs)
+
+    @api.model
+    def _demo_customer_message(self, source, customer, text, team):
+        """A customer's message as its source delivers it (a source addon plays its own
+        inbound path here); returns the conversation."""
+        conversation, _message = self.env["omnichannel.conversation"]._route_inbound_message(
+            source, customer, text, team=team
+        )
+        return conversation

@@ -1,0 +1,1 @@
+from . import omnichannel_whatsapp_template_send
