@@ -183,12 +183,8 @@ class OmnichannelWhatsappAccount(models.Model):
             subtype_xmlid="mail.mt_comment",
         )
 
-    @api.onchange("access_token")
-    def _onchange_access_token(self):
-        if self.state == "attention":
-            self.state = "ok"
-
     def write(self, vals):
+        # A new token is the fix for a rejected one: sending resumes.
         if "access_token" in vals and "state" not in vals:
             vals = dict(vals, state="ok")
         return super().write(vals)

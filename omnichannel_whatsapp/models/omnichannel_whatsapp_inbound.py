@@ -160,12 +160,13 @@ class OmnichannelWhatsappInbound(models.Model):
 
     @api.model
     def _process_pending(self, limit=500, commit=False):
-        """Process waiting rows in arrival order; a row that fails holds back the later rows
-        of the same customer (order per contact) and is retried on the next run."""
-        rows = self.search([("state", "in", ("pending", "waiting"))], order="id", limit=limit)
+        """Process new rows in arrival order; a row that fails holds back the later rows of
+        the same customer (order per contact) and is retried on the next run. Then apply the
+        statuses whose message has been sent since they arrived."""
+        rows = self.search([("state", "=", "pending")], order="id", limit=limit)
         held_back = set()
         done = 0
-        for row in rows:
+        for row in rows | self._get_waiting_statuses_now_known():
             order_key = (row.account_id.id, row.contact_key)
             if order_key in held_back:
                 continue
@@ -173,15 +174,39 @@ class OmnichannelWhatsappInbound(models.Model):
                 with self.env.cr.savepoint():
                     row._process()
                 done += 1
-            except Exception as error:
+            except Exception as error:  # any failure: the row is kept, retried, shown
                 _logger.warning("WhatsApp webhook item %s not processed: %s", row.id, error)
                 row._record_failure(error)
                 if row.state == "pending":
                     held_back.add(order_key)
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        self._expire_waiting_statuses()
         remaining = self.search_count([("state", "=", "pending")])
         return done, remaining
+
+    @api.model
+    def _get_waiting_statuses_now_known(self):
+        self.env.cr.execute(
+            """
+            SELECT inbound.id FROM omnichannel_whatsapp_inbound inbound
+            JOIN omnichannel_whatsapp_outbound outbound ON outbound.wamid = inbound.external_id
+            WHERE inbound.state = 'waiting' AND inbound.kind = 'status'
+            ORDER BY inbound.id
+            """
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _expire_waiting_statuses(self):
+        """A status whose message never shows up (sent from another app on the same number)
+        is kept a week, then marked failed: it stays in the log, out of the way."""
+        self.search(
+            [
+                ("state", "=", "waiting"),
+                ("create_date", "<", fields.Datetime.now() - ORPHAN_STATUS_TTL),
+            ]
+        ).write({"state": "failed"})
 
     def _record_failure(self, error):
         self.ensure_one()
@@ -219,12 +244,8 @@ class OmnichannelWhatsappInbound(models.Model):
     def _process_status(self, status):
         outbound = self.env["omnichannel.whatsapp.outbound"]._find_for_status(status)
         if not outbound:
-            expired = self.create_date < fields.Datetime.now() - ORPHAN_STATUS_TTL
             self.write(
-                {
-                    "state": "failed" if expired else "waiting",
-                    "error": self.env._("No message sent with this id (yet)."),
-                }
+                {"state": "waiting", "error": self.env._("No message sent with this id (yet).")}
             )
             return
         delivery = STATUS_TO_DELIVERY.get(status["status"])

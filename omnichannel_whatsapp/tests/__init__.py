@@ -5,3 +5,4 @@ from . import test_ingestion
 from . import test_outbound
 from . import test_delivery_tour
 from . import test_account
+from . import test_concurrency

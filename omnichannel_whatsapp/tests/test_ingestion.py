@@ -324,8 +324,8 @@ class TestIngestionQueries(WhatsappCase):
         # 22 the channel's conversation (after hook), 23 subtype, 24 members to notify,
         # 25 schedule, 26 message fields, 27 attachments, 28 partners, 29 notifications,
         # 30 users, 31 rating (store), 32 UPDATE the row, 33 INSERT bus, 34 RELEASE,
-        # 35 rows remaining.
-        with self.assertQueryCount(35):
+        # 35 statuses now known, 36 statuses to expire, 37 rows remaining.
+        with self.assertQueryCount(37):
             self.process()
         self.assertEqual(
             self.Inbound.search([("external_id", "=", body_message["id"])]).state, "done"

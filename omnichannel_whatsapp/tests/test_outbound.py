@@ -139,6 +139,38 @@ class TestOutbound(WhatsappCase):
         self.assertEqual(waiting.state, "done")
         self.assertEqual(message.omnichannel_delivery_state, "delivered")
 
+    def test_waiting_status_is_swept_when_its_send_lands_elsewhere(self):
+        # The send is recorded by another transaction (the sending cron) after this status
+        # was set aside: the next processing run applies it.
+        message = self.reply("Cruce")
+        self.status("wamid.crossed", "read")
+        waiting = self.Inbound.search([("external_id", "=", "wamid.crossed")])
+        self.assertEqual(waiting.state, "waiting")
+        outbound = self.Outbound.search([("message_id", "=", message.id)])
+        self.env.cr.execute(
+            "UPDATE omnichannel_whatsapp_outbound SET wamid = 'wamid.crossed', state = 'sent' "
+            "WHERE id = %s",
+            [outbound.id],
+        )
+        self.env.invalidate_all()
+        self.process()
+        self.assertEqual(waiting.state, "done")
+        self.assertEqual(message.omnichannel_delivery_state, "read")
+
+    def test_orphan_status_is_kept_a_week_then_set_aside(self):
+        self.status("wamid.from-another-app", "delivered")
+        orphan = self.Inbound.search([("external_id", "=", "wamid.from-another-app")])
+        self.process()
+        self.assertEqual(orphan.state, "waiting")
+        self.env.cr.execute(
+            "UPDATE omnichannel_whatsapp_inbound SET create_date = now() - interval '8 days' "
+            "WHERE id = %s",
+            [orphan.id],
+        )
+        self.env.invalidate_all()
+        self.process()
+        self.assertEqual(orphan.state, "failed")
+
     def test_transient_errors_are_retried_without_duplicates(self):
         for code, http_status in (
             (130429, 400),
