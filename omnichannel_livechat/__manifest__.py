@@ -12,4 +12,7 @@
         "security/omnichannel_livechat_security.xml",
         "data/omnichannel_source_data.xml",
     ],
+    "demo": [
+        "demo/omnichannel_livechat_demo.xml",
+    ],
 }

@@ -764,13 +764,16 @@ class OmnichannelConversation(models.Model):
             "visible": True,
             "state": self.state,
             "conference_state": self.conference_state,
-            "owner": self.user_id and {"id": self.user_id.id, "name": self.user_id.name},
+            "owner": {"id": self.user_id.id, "name": self.user_id.name} if self.user_id else False,
             "team": {"id": self.team_id.id, "name": self.team_id.name},
             "is_archived": self.is_archived,
             "tag_ids": self.tag_ids.ids,
             "unread": self._get_unread_counters()[self.id],
-            "ticket": self.ticket_id
-            and {"id": self.ticket_id.id, "name": self.ticket_id.display_name},
+            "ticket": (
+                {"id": self.ticket_id.id, "name": self.ticket_id.display_name}
+                if self.ticket_id
+                else False
+            ),
         }
 
     # ------------------------------------------------------------------------------------------

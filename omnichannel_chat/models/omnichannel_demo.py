@@ -12,12 +12,22 @@ class OmnichannelDemo(models.AbstractModel):
     def _populate_conversations(self, source_id, scripts):
         """Play each script: {customer, phone, team (xmlid), messages: [(author, text)],
         steps: [(user xmlid, action, kwargs)]}. An author is "customer", a user xmlid, or
-        ("note", user xmlid) for an internal note."""
+        ("note", user xmlid) for an internal note. A script with ``visitor: True`` plays an
+        anonymous website visitor (a guest) instead of a contact."""
         source = self.env["omnichannel.source"].browse(source_id)
         for script in scripts:
-            customer = self.env["res.partner"].create(
-                {"name": script["customer"], "phone": script["phone"], "lang": script.get("lang")}
-            )
+            if script.get("visitor"):
+                customer = self.env["mail.guest"].create(
+                    {"name": script["customer"], "lang": script.get("lang")}
+                )
+            else:
+                customer = self.env["res.partner"].create(
+                    {
+                        "name": script["customer"],
+                        "phone": script["phone"],
+                        "lang": script.get("lang"),
+                    }
+                )
             team = self.env.ref(script["team"])
             conversation = None
             for author, text in script["messages"]:
@@ -42,8 +52,18 @@ class OmnichannelDemo(models.AbstractModel):
     @api.model
     def _demo_customer_message(self, source, customer, text, team):
         """A customer's message as its source delivers it (a source addon plays its own
-        inbound path here); returns the conversation."""
-        conversation, _message = self.env["omnichannel.conversation"]._route_inbound_message(
-            source, customer, text, team=team
+        inbound path here); returns the conversation. A guest writes as the public user does
+        in the visitor's browser."""
+        Conversation = self.env["omnichannel.conversation"]
+        if customer._name == "res.partner":
+            conversation, _message = Conversation._route_inbound_message(
+                source, customer, text, team=team
+            )
+            return conversation
+        conversation = Conversation._route_customer(source, guest=customer, team=team)
+        visitor = self.env.ref("base.public_user")
+        # sudo: discuss.channel - the visitor is a member of its own conversation
+        conversation.channel_id.with_user(visitor).with_context(guest=customer).sudo().message_post(
+            body=text, message_type="comment", subtype_xmlid="mail.mt_comment"
         )
         return conversation

@@ -29,6 +29,7 @@ class TestConversationRoutes(OmnichannelHttpCase):
             (result["state"], result["owner"]["name"], result["visible"]),
             ("taken", "Ana Test", True),
         )
+        self.assertIs(result["ticket"], False)  # JSON false, not a recordset's repr
         with mute_logger("odoo.http"):
             self.assertRefused(
                 self.act(self.agent_bruno, conversation, "take"),
