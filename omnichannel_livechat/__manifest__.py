@@ -10,7 +10,9 @@
     "depends": ["omnichannel_chat", "im_livechat"],
     "data": [
         "security/omnichannel_livechat_security.xml",
+        "security/ir.model.access.csv",
         "data/omnichannel_source_data.xml",
+        "views/omnichannel_livechat_views.xml",
     ],
     "demo": [
         "demo/omnichannel_livechat_demo.xml",

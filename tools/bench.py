@@ -7,10 +7,13 @@ read against it (a ratio to the reference is stable across machines; absolute fi
 In-process rows (through the registry, committing each operation) give ms/op and queries/op:
 the conversation actions and a WhatsApp text message processed from its stored webhook row into
 its customer's open conversation. HTTP rows run against a real Odoo HTTP server started on the
-bench database as a subprocess (no cron thread, so nothing processes rows meanwhile), through one
-keep-alive session: signed WhatsApp webhook POSTs, each storing its message, and Odoo's own
-``GET /web/health`` for comparison; they give requests/s and the p50/p95 of each request's wall
-time (their queries run in the server and are not counted). Acceptance checks follow the table.
+bench database as a subprocess (no cron thread, so nothing processes rows meanwhile): signed
+WhatsApp webhook POSTs through one session, each storing its message, Odoo's own
+``GET /web/health`` for comparison, and the website live chat in queue mode as its visitors use
+it (a new visitor opening a session, a visitor with a session posting a message). They give
+requests/s and the p50/p95 of each request's wall time; their queries/op is the mean query count
+the server logs on each timed request's access line (werkzeug at INFO, captured to a file;
+Odoo appends query count, query time and remaining time). Acceptance checks follow the table.
 
 Add a benchmark by appending a function to BENCHMARKS: it gets the registry and the parsed
 options (``args.count``, ``args.requests``) and returns a Row or a list of rows.
@@ -21,6 +24,8 @@ import contextlib
 import importlib.util
 import json
 import logging
+import os
+import re
 import signal
 import statistics
 import subprocess
@@ -41,10 +46,20 @@ INGEST_NUMBER_ID = "1550000000002"
 WEBHOOK_CUSTOMERS = 50
 HTTP_WARMUP = 20
 SERVER_START_TIMEOUT = 180
+LIVECHAT_WARMUP = 10
+LIVECHAT_VISITORS = 20  # visitors with a session, posting in turn for the message row
+SERVER_LOG = "bench-http-server.log"  # in the cache's logs/, overwritten by each run
+# An access line of the server's log: werkzeug's request line, status and size, then Odoo's
+# query count, query time and remaining time ("-" where nothing was counted).
+ACCESS_LINE = re.compile(
+    r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[0-9.]+" (?P<status>\d{3}) \S+ (?P<queries>\d+|-) '
+)
 
 INGEST_ROW = "WhatsApp text message ingested into its open conversation"
 WEBHOOK_ROW = "webhook: signed POST stored, {count:,} on real HTTP"
 HEALTH_ROW = "/web/health (Odoo's own route), {count:,} on real HTTP"
+LIVECHAT_SESSION_ROW = "live chat: visitor session start (queue mode)"
+LIVECHAT_POST_ROW = "live chat: visitor message post"
 
 
 @dataclass
@@ -258,9 +273,11 @@ def whatsapp_ingestion(registry, args):
 
 
 @contextlib.contextmanager
-def odoo_http_server(db):
+def odoo_http_server(db, log_path):
     """A real Odoo HTTP server on ``db`` (threaded, no cron thread): yields its base URL once
-    ``/web/health`` answers 200; always stopped (SIGINT, then terminate, then kill)."""
+    ``/web/health`` answers 200; always stopped (SIGINT, then terminate, then kill). Its output
+    goes to ``log_path`` (overwritten), with werkzeug's access lines; its tail is printed if it
+    fails to start."""
     import requests  # noqa: PLC0415 - a dependency of Odoo, in the bootstrap's venv
 
     port = odoo_env.free_port()
@@ -268,10 +285,18 @@ def odoo_http_server(db):
         "--workers=0",
         "--max-cron-threads=0",
         "--log-level=warn",
+        "--log-handler=werkzeug:INFO",
     ]
     base_url = f"http://127.0.0.1:{port}"
-    print(f"[bench] starting Odoo's HTTP server on {base_url}", flush=True)
-    process = subprocess.Popen(command)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"[bench] starting Odoo's HTTP server on {base_url}, log: {log_path}", flush=True)
+    environment = dict(os.environ)
+    environment.pop("ODOO_PY_COLORS", None)  # plain access lines, without colour codes
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=environment
+        )
+    started = False
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:
@@ -287,9 +312,18 @@ def odoo_http_server(db):
             except requests.RequestException:
                 pass
             time.sleep(0.25)
+        started = True
         yield base_url
     finally:
         _stop_process(process)
+        if not started:
+            _print_log_tail(log_path)
+
+
+def _print_log_tail(log_path, lines=40):
+    with contextlib.suppress(OSError):
+        tail = log_path.read_text(errors="replace").splitlines()[-lines:]
+        print(f"[bench] last lines of {log_path}:", *tail, sep="\n", file=sys.stderr, flush=True)
 
 
 def _stop_process(process):
@@ -306,12 +340,16 @@ def _stop_process(process):
     process.wait()
 
 
-def _timed(session_call, count, warmup):
-    """Call session_call(i) for i in 0..warmup+count; every answer must be 200. Returns
-    (requests/s, p50 ms, p95 ms) over the last count, from each request's wall time."""
+def _timed(session_call, count, warmup, mark=None, check=None):
+    """Call session_call(i) for i in 0..warmup+count; every answer must be 200 (and pass
+    check(i, response), untimed). mark() is called once between the warm-up and the timed
+    calls. Returns (requests/s, p50 ms, p95 ms) over the last count, from each request's wall
+    time."""
     durations = []
     elapsed = 0.0
     for i in range(warmup + count):
+        if i == warmup and mark:
+            mark()
         started = time.perf_counter()
         response = session_call(i)
         duration = time.perf_counter() - started
@@ -320,6 +358,8 @@ def _timed(session_call, count, warmup):
                 f"{response.request.method} {response.url} answered {response.status_code}: "
                 f"{response.text[:200]}"
             )
+        if check:
+            check(i, response)
         if i >= warmup:
             durations.append(duration)
             elapsed += duration
@@ -327,18 +367,95 @@ def _timed(session_call, count, warmup):
     return count / elapsed, statistics.median(durations) * 1000, cuts[94] * 1000
 
 
+def _marker_path(phase):
+    """The untimed request logged just before a phase's timed requests."""
+    return f"/web/health?bench_phase={phase}"
+
+
+def _logged_queries(log_path, phase, method, path, count):
+    """Mean query count over the first count ``method path`` access lines logged after the
+    phase's marker line (werkzeug logs each request before sending its body, so a request's
+    line is written before the client sends the next one)."""
+    access = [
+        match
+        for match in map(ACCESS_LINE.search, log_path.read_text(errors="replace").splitlines())
+        if match
+    ]
+    marker = _marker_path(phase)
+    starts = [index for index, match in enumerate(access) if match["path"] == marker]
+    if len(starts) != 1:
+        raise RuntimeError(f"{log_path}: {len(starts)} access lines for {marker}, not 1")
+    timed = [
+        match
+        for match in access[starts[0] + 1 :]
+        if match["method"] == method and match["path"] == path
+    ][:count]
+    if len(timed) != count or any(
+        match["status"] != "200" or match["queries"] == "-" for match in timed
+    ):
+        raise RuntimeError(
+            f"{log_path}: {len(timed)} access lines with a query count for {method} {path} "
+            f"after {marker}, for {count} requests"
+        )
+    return statistics.fmean(int(match["queries"]) for match in timed)
+
+
+def _jsonrpc(session, url, i, params):
+    return session.post(
+        url,
+        data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": i, "params": params}),
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+    )
+
+
+def _jsonrpc_result(response):
+    """The result of a JSON-RPC answer; an "error" answer (still a 200) raises."""
+    answer = response.json()
+    if "error" in answer:
+        raise RuntimeError(f"{response.url} answered an error: {str(answer['error'])[:500]}")
+    return answer.get("result")
+
+
+def _session_result(response):
+    result = _jsonrpc_result(response)
+    if not isinstance(result, dict) or "discuss.channel" not in result:
+        raise RuntimeError(f"{response.url}: no discuss.channel in {str(result)[:500]}")
+    return result
+
+
+def _livechat_setup(env):
+    """A website live chat in queue mode for a bench team of two agents, without abuse limits
+    (every bench request comes from 127.0.0.1)."""
+    agents, team, _source = _omnichannel_setup(env, "livechat")
+    return env["im_livechat.channel"].create(
+        {
+            "name": "Bench live chat",
+            "user_ids": [(6, 0, agents.ids)],
+            "omnichannel_queue_mode": True,
+            "omnichannel_team_id": team.id,
+            "omnichannel_max_sessions_per_minute": 0,
+            "omnichannel_max_messages_per_minute": 0,
+        }
+    )
+
+
 def http_benchmarks(registry, args):
-    """Signed WhatsApp webhook POSTs (each storing one text message) and GET /web/health on a
-    real Odoo HTTP server, through one keep-alive session, measured in the same run."""
+    """On a real Odoo HTTP server, measured in the same run: signed WhatsApp webhook POSTs
+    (each storing one text message) and GET /web/health through one session; new live chat
+    visitors (a fresh session each) opening a queued session; visitors with a session (their
+    guest cookie kept) posting messages. Queries per request come from the server's log."""
     import requests  # noqa: PLC0415
 
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
     count, warmup = args.requests, HTTP_WARMUP
+    lc_count, lc_warmup = args.count, LIVECHAT_WARMUP
     standin = _standin()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         account_id = _whatsapp_account(env, "webhook", WEBHOOK_NUMBER_ID).id
+        livechat_id = _livechat_setup(env).id
         cr.commit()
 
     # Every body built and signed beforehand: only the requests are timed.
@@ -359,11 +476,36 @@ def http_benchmarks(registry, args):
         }
         requests_to_send.append((body, headers))
 
-    with odoo_http_server(BENCH_DB) as base_url, requests.Session() as session:
+    log_path = odoo_env.cache_dir() / "logs" / SERVER_LOG
+    measured = {}  # phase: (method, path, count, (requests/s, p50, p95))
+    with contextlib.ExitStack() as stack:
+        base_url = stack.enter_context(odoo_http_server(BENCH_DB, log_path))
+        session = stack.enter_context(requests.Session())
+
+        def new_session():
+            return stack.enter_context(requests.Session())
+
+        def phase(name, method, path, call, n, n_warmup, check=None):
+            def mark():
+                response = session.get(f"{base_url}{_marker_path(name)}", timeout=30)
+                response.raise_for_status()
+
+            measured[name] = (method, path, n, _timed(call, n, n_warmup, mark, check))
+
         health_url = f"{base_url}/web/health"
         webhook_url = f"{base_url}/omnichannel/whatsapp/webhook"
-        health = _timed(lambda i: session.get(health_url, timeout=30), count, warmup)
-        webhook = _timed(
+        phase(
+            "health",
+            "GET",
+            "/web/health",
+            lambda i: session.get(health_url, timeout=30),
+            count,
+            warmup,
+        )
+        phase(
+            "webhook",
+            "POST",
+            "/omnichannel/whatsapp/webhook",
             lambda i: session.post(
                 webhook_url,
                 data=requests_to_send[i][0],
@@ -374,18 +516,111 @@ def http_benchmarks(registry, args):
             warmup,
         )
 
+        session_path = "/im_livechat/get_session"
+        session_url = f"{base_url}{session_path}"
+
+        def open_session(visitor, i):
+            params = {
+                "channel_id": livechat_id,
+                "anonymous_name": f"Visitor {i}",
+                "persisted": True,
+            }
+            return _jsonrpc(visitor, session_url, i, params)
+
+        # A new visitor each time: a fresh session, no cookie (created before the timing).
+        newcomers = [new_session() for _ in range(lc_warmup + lc_count)]
+        phase(
+            "livechat_session",
+            "POST",
+            session_path,
+            lambda i: open_session(newcomers[i], i),
+            lc_count,
+            lc_warmup,
+            lambda i, response: _session_result(response),
+        )
+
+        # Visitors with a session (untimed), each keeping its guest cookie.
+        visitors = []
+        for v in range(LIVECHAT_VISITORS):
+            visitor = new_session()
+            response = open_session(visitor, lc_warmup + lc_count + v)
+            response.raise_for_status()
+            channel_id = _session_result(response)["discuss.channel"][0]["id"]
+            if not visitor.cookies.get("dgid"):
+                raise RuntimeError("live chat bench: get_session set no dgid (guest) cookie")
+            visitors.append((visitor, channel_id))
+        post_path = "/mail/message/post"
+        post_url = f"{base_url}{post_path}"
+
+        def post(i):
+            visitor, channel_id = visitors[i % len(visitors)]
+            params = {
+                "thread_model": "discuss.channel",
+                "thread_id": channel_id,
+                "post_data": {
+                    "body": f"message {i}",
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_comment",
+                },
+            }
+            return _jsonrpc(visitor, post_url, i, params)
+
+        phase(
+            "livechat_post",
+            "POST",
+            post_path,
+            post,
+            lc_count,
+            lc_warmup,
+            lambda i, response: _jsonrpc_result(response),
+        )
+    # The server is stopped here: its log is complete.
+
     with registry.cursor() as cr:
         cr.execute(
             "SELECT count(*) FROM omnichannel_whatsapp_inbound WHERE account_id = %s",
             [account_id],
         )
         stored = cr.fetchone()[0]
+        cr.execute(
+            "SELECT array_agg(id) FROM discuss_channel WHERE livechat_channel_id = %s",
+            [livechat_id],
+        )
+        livechat_channels = cr.fetchone()[0] or []
+        cr.execute(
+            "SELECT count(*) FROM omnichannel_conversation WHERE channel_id = ANY(%s)",
+            [livechat_channels],
+        )
+        queued = cr.fetchone()[0]
+        cr.execute(
+            "SELECT count(*) FROM mail_message WHERE model = 'discuss.channel' "
+            "AND res_id = ANY(%s) AND author_guest_id IS NOT NULL",
+            [[channel_id for _visitor, channel_id in visitors]],
+        )
+        posted = cr.fetchone()[0]
     if stored != warmup + count:
         raise RuntimeError(f"webhook bench: {stored} rows stored for {warmup + count} POSTs")
-    rate, p50, p95 = webhook
-    rows = [Row(WEBHOOK_ROW.format(count=count), rate, "req/s", None, p50, p95)]
-    rate, p50, p95 = health
-    rows.append(Row(HEALTH_ROW.format(count=count), rate, "req/s", None, p50, p95))
+    sessions = lc_warmup + lc_count + LIVECHAT_VISITORS
+    if len(livechat_channels) != sessions or queued != sessions:
+        raise RuntimeError(
+            f"live chat bench: {len(livechat_channels)} sessions and {queued} conversations "
+            f"for {sessions} get_session requests"
+        )
+    if posted != lc_warmup + lc_count:
+        raise RuntimeError(
+            f"live chat bench: {posted} visitor messages for {lc_warmup + lc_count} posts"
+        )
+
+    rows = []
+    for name, row_name, unit in (
+        ("webhook", WEBHOOK_ROW.format(count=count), "req/s"),
+        ("health", HEALTH_ROW.format(count=count), "req/s"),
+        ("livechat_session", LIVECHAT_SESSION_ROW, "req/s"),
+        ("livechat_post", LIVECHAT_POST_ROW, "msg/s"),
+    ):
+        method, path, n, (rate, p50, p95) = measured[name]
+        queries = _logged_queries(log_path, name, method, path, n)
+        rows.append(Row(row_name, rate, unit, queries, p50, p95))
     return rows
 
 

@@ -14,7 +14,7 @@ REPO = Path(os.environ.get("OMNICHANNEL_REPO") or Path(__file__).resolve().paren
 ADDONS = ("omnichannel_chat", "omnichannel_whatsapp", "omnichannel_livechat")
 # Addons that exist only for the tests (a source defined only there), installed by make test.
 TEST_ADDONS_DIR = REPO / "tests" / "fixtures" / "addons"
-TEST_ADDONS = ("omnichannel_test_provider",)
+TEST_ADDONS = ("omnichannel_test_provider", "omnichannel_test_livechat_agent")
 # The comment that marks a database as the project's: only those are ever dropped.
 DB_MARK = "created by the make targets of the omnichannel project"
 

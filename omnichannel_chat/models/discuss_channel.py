@@ -48,3 +48,14 @@ class DiscussChannel(models.Model):
                 agents._bus_send(notification_type, message, subchannel=subchannel)
             return
         super()._bus_send(notification_type, message, subchannel=subchannel)
+        if notification_type == "discuss.channel/new_message":
+            # A queued conversation's messages also reach the team's agents, who are not
+            # members until one takes it: the queue shows what the customer writes, live.
+            for channel in self:
+                conversation = channel._get_omnichannel_conversation()
+                if conversation.state in ("queued", "offered"):
+                    waiting = (
+                        conversation._get_agent_partners()
+                        - channel.sudo().channel_member_ids.partner_id
+                    )
+                    waiting._bus_send(notification_type, message, subchannel=subchannel)

@@ -185,6 +185,10 @@ class OmnichannelConversation(models.Model):
         # agent may already have lost access to it (transfer, leave)
         self.sudo().channel_id._add_members(users=user, post_joined_message=False)
 
+    def _on_owner_changed(self):
+        """Hook: the conversation has a new owner (take, transfer, warm transfer, reopen).
+        A source shows it to its customer (live chat: the operator's name)."""
+
     def _leave_channel(self, users):
         # sudo: discuss.channel.member - an agent who no longer handles it loses access
         members = self.sudo().channel_id.channel_member_ids.filtered(
@@ -241,6 +245,7 @@ class OmnichannelConversation(models.Model):
         if not taken:
             raise UserError(conversation._already_handled_message())
         self._join_channel(self.env.user)
+        self._on_owner_changed()
         self._log_event("take", from_state=from_state, to_state="taken", to_user_id=self.env.uid)
         conversation._notify_agents(conversation.team_id.user_ids - self.env.user, "unqueued")
         conversation._notify_agents(self.env.user, "assigned")
@@ -271,6 +276,7 @@ class OmnichannelConversation(models.Model):
             self.sudo().user_id = target
             self._leave_channel(previous)
             self._join_channel(target)
+            self._on_owner_changed()
             self._notify_agents(previous, "removed")
             self._notify_agents(target, "assigned")
             self._log_event(
@@ -420,6 +426,7 @@ class OmnichannelConversation(models.Model):
         self._leave_channel(user)
         conversation._notify_agents(user, "removed")
         if new_owner != previous:
+            conversation._on_owner_changed()
             conversation._notify_agents(new_owner, "assigned")
         self._log_event(
             "conference_leave",
@@ -509,6 +516,7 @@ class OmnichannelConversation(models.Model):
         self.sudo().write(values)
         if owner:
             self._join_channel(owner)
+            self._on_owner_changed()
             self._notify_agents(owner, "assigned")
         else:
             self._notify_agents(self.team_id.user_ids, "queued")
@@ -901,7 +909,7 @@ class OmnichannelConversation(models.Model):
         return self.search(domain, limit=1)
 
     @api.model
-    def _route_customer(self, source, partner=None, guest=None, team=None, name=None):
+    def _route_customer(self, source, partner=None, guest=None, team=None, name=None, channel=None):
         """The conversation a customer's new message belongs to: the open one (sticky: a taken
         one keeps its owner), else a resolved one reopened within the team's tolerance, else a
         new one queued on ``team`` (default: the source's team).
@@ -926,7 +934,9 @@ class OmnichannelConversation(models.Model):
         if last and last._can_reopen_on_customer_message():
             last._reopen(actor=None)
             return last
-        return self._create_for_customer(source, partner, guest, team or source.team_id, name)
+        return self._create_for_customer(
+            source, partner, guest, team or source.team_id, name, channel=channel
+        )
 
     def _can_reopen_on_customer_message(self):
         self.ensure_one()
@@ -936,7 +946,7 @@ class OmnichannelConversation(models.Model):
         return bool(self.resolved_date) and fields.Datetime.now() - self.resolved_date <= tolerance
 
     @api.model
-    def _create_for_customer(self, source, partner, guest, team, name):
+    def _create_for_customer(self, source, partner, guest, team, name, channel=None):
         if not team:
             raise UserError(
                 self.env._("The source %s has no default team for new conversations.", source.name)
@@ -948,10 +958,11 @@ class OmnichannelConversation(models.Model):
             or (partner and (partner.phone or partner.email))
             or self.env._("Unknown customer")
         )
-        channel = self.env["discuss.channel"].create(
-            self.env["discuss.channel"]._prepare_omnichannel_channel_values(source, name)
-        )
-        channel._add_members(partners=partner, guests=guest, post_joined_message=False)
+        if not channel:
+            channel = self.env["discuss.channel"].create(
+                self.env["discuss.channel"]._prepare_omnichannel_channel_values(source, name)
+            )
+            channel._add_members(partners=partner, guests=guest, post_joined_message=False)
         conversation = self.create(
             {
                 "name": name,

@@ -1,0 +1,2 @@
+from . import conversation
+from . import main
