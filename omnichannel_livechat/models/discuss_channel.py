@@ -75,9 +75,19 @@ class DiscussChannel(models.Model):
         was_active = self.livechat_active
         result = super()._close_livechat_session(**kwargs)
         conversation = self._get_omnichannel_conversation()
-        if was_active and conversation and not self.env.context.get("omnichannel_session_end"):
+        if not (was_active and conversation):
+            return result
+        if self.env.context.get("omnichannel_session_end"):
+            # The visitor's widget learns at once that it can no longer write.
+            self._bus_send_store(self, {"livechat_active": False})
+        else:
             conversation._log_event("visitor_left", actor=None)
         return result
+
+    def _get_visitor_leave_message(self, operator=False, cancel=False):
+        if self.env.context.get("omnichannel_session_end"):
+            return self.env._("The chat has ended. Thank you for contacting us!")
+        return super()._get_visitor_leave_message(operator=operator, cancel=cancel)
 
     def _omnichannel_customer_messages(self):
         """The messages a visitor may see again (transcripts): internal notes left out."""

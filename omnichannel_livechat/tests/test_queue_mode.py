@@ -1,4 +1,5 @@
 import json
+import re
 
 from odoo.tests import tagged
 
@@ -88,14 +89,27 @@ class TestQueueMode(LivechatCase, MailCase):
         self.assertTrue(refusal)  # Bruno does not even see Ana's conversation
         self.assertTrue(channel.livechat_active)
         self.authenticate(None, None)
-        state = self.act(
-            self.agent_ana, conversation, "end_session", reason_id=self.reason_resolved.id
-        )
+        self.opener.cookies.set("dgid", token)
+        self._reset_bus()
+        with self.mock_bus():
+            state = self.act(
+                self.agent_ana, conversation, "end_session", reason_id=self.reason_resolved.id
+            )
         self.assertEqual(state["state"], "resolved")
         self.assertEqual(
             (conversation.state, conversation.reason_id), ("resolved", self.reason_resolved)
         )
         self.assertFalse(channel.livechat_active)
+        # The visitor's widget (subscribed to its channel) is told, and learns it is closed.
+        to_visitor = [
+            notification.message
+            for notification in self._new_bus_notifs
+            if json.loads(notification.channel)[1:3] == ["discuss.channel", channel.id]
+        ]
+        self.assertTrue(any("The chat has ended" in message for message in to_visitor))
+        self.assertTrue(
+            any(re.search(r'"livechat_active":\s*false', message) for message in to_visitor)
+        )
         self.assertIn("session_end", conversation.event_ids.mapped("kind"))
         self.assertNotIn("visitor_left", conversation.event_ids.mapped("kind"))
         for cors in (False, True):
