@@ -14,6 +14,7 @@
         "data/omnichannel_source_data.xml",
         "views/omnichannel_livechat_views.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/omnichannel_livechat_demo.xml",
     ],
