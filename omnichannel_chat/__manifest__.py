@@ -9,7 +9,7 @@
     "author": "Omnichannel Odoo Team",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["mail", "helpdesk_mgmt"],
+    "depends": ["mail", "resource", "helpdesk_mgmt"],
     "data": [
         "security/omnichannel_security.xml",
         "security/ir.model.access.csv",
@@ -19,6 +19,7 @@
         "views/omnichannel_conversation_views.xml",
         "views/omnichannel_configuration_views.xml",
         "views/omnichannel_menus.xml",
+        "report/omnichannel_report_views.xml",
     ],
     "demo": [
         "demo/omnichannel_demo.xml",

@@ -52,3 +52,7 @@ class OmnichannelConversationController(Controller):
     @route("/omnichannel/desk", type="json", auth="user")
     def desk(self, archived=False, sort="waiting"):
         return request.env["omnichannel.conversation"]._get_desk(archived=archived, sort=sort)
+
+    @route("/omnichannel/live_board", type="json", auth="user")
+    def live_board(self):
+        return request.env["omnichannel.conversation"]._get_live_board()

@@ -23,6 +23,13 @@ class HelpdeskTicketTeam(models.Model):
         "to its owner; later, a new conversation starts.",
     )
 
+    omnichannel_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Business hours",
+        help="Reports measure durations twice: on the clock, and within these working hours "
+        "only. Leave empty to count every hour.",
+    )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used_by_conversations(self):
         # sudo: omnichannel.conversation - whether any exists, whoever may read them

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from markupsafe import Markup
+from pytz import timezone
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -95,6 +96,21 @@ class OmnichannelConversation(models.Model):
     last_agent_message_date = fields.Datetime(readonly=True)
     resolved_date = fields.Datetime(readonly=True)
 
+    # Reporting figures, kept as the moments happen (each one traceable to the event log and
+    # the messages): counters, and durations within the team's business hours.
+    transfer_count = fields.Integer(readonly=True)
+    conference_count = fields.Integer(readonly=True)
+    reopen_count = fields.Integer(readonly=True)
+    offer_count = fields.Integer(readonly=True)
+    rona_count = fields.Integer(readonly=True)
+    customer_message_count = fields.Integer(readonly=True)
+    agent_message_count = fields.Integer(readonly=True)
+    note_count = fields.Integer(readonly=True)
+    waiting_seconds_business = fields.Float(compute="_compute_business_durations", store=True)
+    first_reply_seconds_business = fields.Float(compute="_compute_business_durations", store=True)
+    handle_seconds_business = fields.Float(compute="_compute_business_durations", store=True)
+    resolution_seconds_business = fields.Float(compute="_compute_business_durations", store=True)
+
     _sql_constraints = [
         ("channel_unique", "UNIQUE(channel_id)", "A channel holds one conversation only."),
         (
@@ -118,6 +134,42 @@ class OmnichannelConversation(models.Model):
                     SQL.identifier(column),
                 )
             )
+
+    @api.depends(
+        "create_date",
+        "first_taken_date",
+        "first_agent_reply_date",
+        "resolved_date",
+        "team_id.omnichannel_calendar_id",
+    )
+    def _compute_business_durations(self):
+        for conversation in self:
+            calendar = conversation.team_id.omnichannel_calendar_id
+            created = conversation.create_date
+            taken = conversation.first_taken_date
+            resolved = conversation.resolved_date
+            conversation.waiting_seconds_business = self._business_seconds(calendar, created, taken)
+            conversation.first_reply_seconds_business = self._business_seconds(
+                calendar, created, conversation.first_agent_reply_date
+            )
+            conversation.handle_seconds_business = self._business_seconds(calendar, taken, resolved)
+            conversation.resolution_seconds_business = self._business_seconds(
+                calendar, created, resolved
+            )
+
+    @api.model
+    def _business_seconds(self, calendar, start, end):
+        """Seconds between two moments within the calendar's working time (all of them
+        without a calendar); 0 until both moments exist (reports show nothing then)."""
+        if not start or not end or end <= start:
+            return 0.0
+        if not calendar:
+            return (end - start).total_seconds()
+        utc = timezone("UTC")
+        hours = calendar.get_work_duration_data(
+            utc.localize(start), utc.localize(end), compute_leaves=True
+        )["hours"]
+        return round(hours * 3600.0, 3)
 
     @api.depends("archived_user_ids")
     @api.depends_context("uid")
@@ -196,9 +248,29 @@ class OmnichannelConversation(models.Model):
         )
         members.unlink()
 
+    # event kind -> the conversation's counter it adds to (reports read the counters)
+    EVENT_COUNTERS = {
+        "transfer_agent": "transfer_count",
+        "transfer_team": "transfer_count",
+        "conference_accept": "conference_count",
+        "reopen": "reopen_count",
+        "offer": "offer_count",
+        "rona": "rona_count",
+    }
+
     def _log_event(self, kind, actor=True, **values):
         """Record an event; actor=True is the current user, None the system."""
         user = self.env.user if actor is True else actor
+        if counter := self.EVENT_COUNTERS.get(kind):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE omnichannel_conversation "
+                    "SET %(counter)s = COALESCE(%(counter)s, 0) + 1 WHERE id = %(id)s",
+                    counter=SQL.identifier(counter),
+                    id=self.id,
+                )
+            )
+            self.invalidate_recordset([counter])
         # sudo: omnichannel.event - the log is written by the actions only, never by users
         return (
             self.env["omnichannel.event"]
@@ -242,6 +314,8 @@ class OmnichannelConversation(models.Model):
         self.invalidate_recordset(
             ["state", "user_id", "first_taken_date", "write_uid", "write_date"]
         )
+        # The UPDATE bypassed the ORM: compute what depends on the first take ourselves.
+        conversation._compute_business_durations()
         if not taken:
             raise UserError(conversation._already_handled_message())
         self._join_channel(self.env.user)
@@ -602,19 +676,30 @@ class OmnichannelConversation(models.Model):
     def _on_message_posted(self, message):
         """Keep the conversation's times; an agent replying to a queued conversation takes it
         when the team says so."""
-        if message.message_type != "comment" or message._is_omnichannel_internal_note():
+        if message.message_type != "comment":
+            return
+        # sudo: omnichannel.conversation - its figures follow every message, whoever posts
+        figures = self.sudo()
+        if message._is_omnichannel_internal_note():
+            figures.note_count += 1
             return
         now = fields.Datetime.now()
         if self._is_customer_author(message):
-            self.last_customer_message_date = now
+            figures.write(
+                {
+                    "last_customer_message_date": now,
+                    "customer_message_count": self.customer_message_count + 1,
+                }
+            )
             return
         author = message.author_id.user_ids.filtered(lambda user: not user.share)[:1]
         if not author:
             return
-        self.write(
+        figures.write(
             {
                 "first_agent_reply_date": self.first_agent_reply_date or now,
                 "last_agent_message_date": now,
+                "agent_message_count": self.agent_message_count + 1,
             }
         )
         provider = self.source_id._get_provider()
@@ -655,6 +740,66 @@ class OmnichannelConversation(models.Model):
             )
         for partner in users.partner_id:
             partner._bus_send("omnichannel.conversation/changed", payload)
+        # Supervisors' live board: one ping to the managers' group channel (xmlid cached).
+        managers = self.env["res.groups"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(MANAGER_GROUP)
+        )
+        managers._bus_send("omnichannel.board/changed", {"id": self.id, "change": change})
+
+    @api.model
+    def _get_live_board(self):
+        """What supervisors watch live: per team, conversations queued (and since when the
+        longest has waited), offered, taken and in conference; per agent of those teams,
+        their presence and how many conversations they hold. One grouped query each."""
+        if not self._is_manager():
+            raise AccessError(self.env._("The live board is for omnichannel managers."))
+        now = fields.Datetime.now()
+        teams = {}
+        groups = self._read_group(
+            [("state", "!=", "resolved")],
+            ["team_id", "state"],
+            ["__count", "waiting_since:min"],
+        )
+        for team, state, count, waiting_since in groups:
+            entry = teams.setdefault(
+                team.id,
+                {
+                    "id": team.id,
+                    "name": team.name,
+                    "queued": 0,
+                    "offered": 0,
+                    "taken": 0,
+                    "conference": 0,
+                    "longest_wait_seconds": 0,
+                },
+            )
+            entry[state] = count
+            if state == "queued" and waiting_since:
+                entry["longest_wait_seconds"] = int((now - waiting_since).total_seconds())
+        for team, count in self._read_group(
+            [("state", "=", "taken"), ("conference_state", "=", "active")],
+            ["team_id"],
+            ["__count"],
+        ):
+            teams[team.id]["conference"] = count
+        load = dict(self._read_group([("state", "=", "taken")], ["user_id"], ["__count"]))
+        agents = (
+            self.env["helpdesk.ticket.team"]
+            .browse(list(teams))
+            .user_ids.filtered(lambda user: user.has_group(AGENT_GROUP))
+        )
+        return {
+            "teams": sorted(teams.values(), key=lambda team: team["name"]),
+            "agents": [
+                {
+                    "id": agent.id,
+                    "name": agent.name,
+                    "presence": agent.im_status,
+                    "load": load.get(agent, 0),
+                }
+                for agent in agents.sorted("name")
+            ],
+        }
 
     def _get_public_messages(self):
         """The messages the customer sees (internal notes left out), newest first. Call it on

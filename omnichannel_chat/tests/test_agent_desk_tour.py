@@ -10,6 +10,11 @@ class TestAgentDeskTour(HttpCase):
     def test_manager_reaches_conversations_and_configuration(self):
         self.start_tour("/odoo", "omnichannel_manager_configures", login="marta")
 
+    def test_manager_opens_the_reports(self):
+        """The demo manager opens both analyses (pivot and graph) in a real Chromium; the
+        agent has no Reporting menu (tested beside the configuration below)."""
+        self.start_tour("/odoo", "omnichannel_manager_reports", login="marta")
+
     def test_agent_has_no_configuration(self):
         menus = self.env["ir.ui.menu"].with_user(self.env.ref("omnichannel_chat.user_agent_ana"))
         visible = menus.search(
@@ -17,3 +22,4 @@ class TestAgentDeskTour(HttpCase):
         )
         self.assertIn(self.env.ref("omnichannel_chat.menu_omnichannel_conversations"), visible)
         self.assertNotIn(self.env.ref("omnichannel_chat.menu_omnichannel_configuration"), visible)
+        self.assertNotIn(self.env.ref("omnichannel_chat.menu_omnichannel_reporting"), visible)

@@ -1,0 +1,2 @@
+from . import omnichannel_report_conversation
+from . import omnichannel_report_agent
