@@ -9,7 +9,12 @@ import polib
 import pytest
 from conftest import REPO, run
 
-ADDONS = ["omnichannel_chat", "omnichannel_whatsapp", "omnichannel_livechat"]
+ADDONS = [
+    "omnichannel_chat",
+    "omnichannel_whatsapp",
+    "omnichannel_livechat",
+    "omnichannel_dashboard",
+]
 
 
 def manifest(addon):

@@ -11,7 +11,12 @@ import sys
 from pathlib import Path
 
 REPO = Path(os.environ.get("OMNICHANNEL_REPO") or Path(__file__).resolve().parent.parent)
-ADDONS = ("omnichannel_chat", "omnichannel_whatsapp", "omnichannel_livechat")
+ADDONS = (
+    "omnichannel_chat",
+    "omnichannel_whatsapp",
+    "omnichannel_livechat",
+    "omnichannel_dashboard",
+)
 # Addons that exist only for the tests (a source defined only there), installed by make test.
 TEST_ADDONS_DIR = REPO / "tests" / "fixtures" / "addons"
 TEST_ADDONS = ("omnichannel_test_provider", "omnichannel_test_livechat_agent")

@@ -1,8 +1,16 @@
+from odoo.http import root
 from odoo.tests import HttpCase, tagged
 
 
 @tagged("post_install", "-at_install")
 class TestAgentDeskTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Read the addons' manifests once now: the browser's parallel first requests would
+        # parse them in threads, which CPython 3.11.7's ast.parse does not survive (gh-106905).
+        root.statics  # noqa: B018
+
     def test_demo_agent_opens_discuss(self):
         """A demo agent logs in and reaches Discuss, in a real Chromium."""
         self.start_tour("/odoo", "omnichannel_agent_opens_discuss", login="ana")

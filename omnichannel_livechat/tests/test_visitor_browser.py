@@ -1,3 +1,4 @@
+from odoo.http import root
 from odoo.tests import tagged
 
 from odoo.addons.bus.tests.common import WebsocketCase
@@ -81,6 +82,13 @@ VISITOR = """
 class TestVisitorInBrowser(LivechatCase, WebsocketCase):
     """Odoo disables websockets in tests; WebsocketCase allows them (and waits for them to
     close), so the visitor's page receives the reply the way a real one does."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Read the addons' manifests once now: the browser's parallel first requests would
+        # parse them in threads, which CPython 3.11.7's ast.parse does not survive (gh-106905).
+        root.statics  # noqa: B018
 
     def test_visitor_chats_with_an_agent_and_never_sees_notes(self):
         self.browser_js(

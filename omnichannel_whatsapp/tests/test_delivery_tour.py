@@ -1,5 +1,6 @@
 from markupsafe import Markup
 
+from odoo.http import root
 from odoo.tests import tagged
 
 from .common import WhatsappCase
@@ -7,6 +8,13 @@ from .common import WhatsappCase
 
 @tagged("post_install", "-at_install")
 class TestDeliveryTour(WhatsappCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Read the addons' manifests once now: the browser's parallel first requests would
+        # parse them in threads, which CPython 3.11.7's ast.parse does not survive (gh-106905).
+        root.statics  # noqa: B018
+
     def test_agent_sees_ticks_and_failures_in_discuss(self):
         """In a real Chromium, the agent reads each reply's delivery state in Discuss."""
         self.text("¿Dónde está mi pedido?")
