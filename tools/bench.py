@@ -15,8 +15,21 @@ requests/s and the p50/p95 of each request's wall time; their queries/op is the 
 the server logs on each timed request's access line (werkzeug at INFO, captured to a file;
 Odoo appends query count, query time and remaining time). Acceptance checks follow the table.
 
+The report rows come last, on data loaded in bulk with SQL (``INSERT ... SELECT ... FROM
+generate_series``, foreign keys checked once at the end, then ANALYZE; the load time is
+printed): ``--report-conversations`` conversations (each on a Discuss channel of its own, over
+5 teams of 2 agents, 2 sources and a year of dates, mostly resolved, with their moments,
+business-hours durations and counters) and ``--report-events-per-conversation`` events each,
+consistent with the conversations (take, transfer, conference, resolve ... by the agents the
+conversation names). Through the ORM, as the superuser with a manager's time zone, they time the
+conversation analysis pivot grouped by team and week (``read_group`` of
+``omnichannel.report.conversation``, four measures) and a plain ``read_group`` counting the
+conversations grouped the same way: the best of 5 calls after a warm-up, the ORM cache cleared
+before each; queries/op is the mean query count per call.
+
 Add a benchmark by appending a function to BENCHMARKS: it gets the registry and the parsed
-options (``args.count``, ``args.requests``) and returns a Row or a list of rows.
+options (``args.count``, ``args.requests``, ``args.report_conversations``,
+``args.report_events_per_conversation``) and returns a Row or a list of rows.
 """
 
 import argparse
@@ -32,6 +45,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -60,6 +74,24 @@ WEBHOOK_ROW = "webhook: signed POST stored, {count:,} on real HTTP"
 HEALTH_ROW = "/web/health (Odoo's own route), {count:,} on real HTTP"
 LIVECHAT_SESSION_ROW = "live chat: visitor session start (queue mode)"
 LIVECHAT_POST_ROW = "live chat: visitor message post"
+REPORT_PIVOT_ROW = (
+    "report: conversation pivot by team and week "
+    "({conversations:,} conversations, {events:,} events)"
+)
+REPORT_PLAIN_ROW = "read_group: conversations counted by team and week (same data)"
+
+# The report bench's data and how it is read.
+REPORT_TEAMS = 5  # of 2 agents each
+REPORT_SOURCES = 2
+REPORT_DAYS = 365
+REPORT_RUNS = 5  # timed calls per row; the best counts
+REPORT_WARMUP = 1
+REPORT_CONTEXT = {"tz": "Europe/Brussels", "lang": "en_US"}  # a manager's, in the web client
+REPORT_PIVOT = (
+    ["waiting_minutes:avg", "first_reply_minutes:avg", "handle_minutes:avg", "transfer_count:sum"],
+    ["team_id", "date:week"],
+)
+REPORT_PLAIN = (["__count"], ["team_id", "create_date:week"])
 
 
 @dataclass
@@ -624,7 +656,383 @@ def http_benchmarks(registry, args):
     return rows
 
 
-BENCHMARKS = [reference_message_post, conversation_benchmarks, whatsapp_ingestion, http_benchmarks]
+# ----------------------------------------------------------------------------------------------
+# Reports
+# ----------------------------------------------------------------------------------------------
+
+# Conversation i (1..n) of the report bench, computed in SQL (deterministic: no random()):
+# its team, agents, source and customer, its state (the newest open_n open, each with a
+# customer of its own, the rest resolved; 1 in 50 of those auto-closed, never taken), its
+# moments (spread over the year from start) and whether it was transferred or went to a
+# conference (only when the events it gets have room for those). Prefixes each load statement.
+REPORT_PLAN = """
+WITH g AS (
+    SELECT i,
+           mod(i, %(teams_n)s)::int AS t,
+           mod(i / %(teams_n)s, 2)::int AS j,
+           mod(i, %(sources_n)s)::int AS s,
+           mod(i, %(partners_n)s)::int AS p,
+           CASE WHEN i <= %(n)s - %(open_n)s THEN 'resolved'
+                WHEN mod(i, 4) = 0 THEN 'queued'
+                WHEN mod(i, 4) = 1 THEN 'offered'
+                ELSE 'taken' END AS state,
+           %(start)s::timestamp + make_interval(secs => (i - 1) * %(step)s) AS created,
+           15 + mod(i * 7919, 1800) AS wait_s,
+           10 + mod(i * 104729, 300) AS reply_s,
+           600 + mod(i * 1299709, 5400) AS handle_s
+      FROM generate_series(1::bigint, %(n)s) AS i
+), f AS (
+    SELECT g.*, state = 'resolved' AS resolved,
+           state = 'taken' OR (state = 'resolved' AND mod(i, 50) <> 17) AS taken
+      FROM g
+), plan AS (
+    SELECT f.*,
+           %(first_conversation)s + i - 1 AS conversation_id,
+           %(first_channel)s + i - 1 AS channel_id,
+           %(first_partner)s + p AS partner_id,
+           'Bench report customer ' || (p + 1) AS name,
+           (%(teams)s::int[])[t + 1] AS team_id,
+           (%(companies)s::int[])[t + 1] AS company_id,
+           (%(factors)s::float[])[t + 1] AS factor,
+           (%(sources)s::int[])[s + 1] AS source_id,
+           (%(agents)s::int[])[2 * t + j + 1] AS agent,
+           (%(agents)s::int[])[2 * t + (1 - j) + 1] AS other,
+           taken AND mod(i, 7) = 0 AND 3 <= %(events)s - resolved::int AS transferred,
+           taken AND mod(i, 11) = 3 AND 6 <= %(events)s - resolved::int AS conferenced,
+           CASE WHEN taken THEN created + make_interval(secs => wait_s) END AS taken_at,
+           CASE WHEN taken THEN created + make_interval(secs => wait_s + reply_s) END
+               AS replied_at,
+           CASE WHEN NOT resolved THEN NULL
+                WHEN taken THEN created + make_interval(secs => wait_s + handle_s)
+                ELSE created + interval '1 day' END AS resolved_at,
+           CASE WHEN NOT resolved THEN NULL
+                WHEN taken THEN (%(reasons)s::int[])[mod(i, %(reasons_n)s)::int + 1]
+                ELSE %(auto_closed)s END AS reason_id
+      FROM f
+)
+"""
+
+REPORT_LOAD = (
+    # Customers: one per 20 conversations (every open conversation has its own).
+    """
+    INSERT INTO res_partner (id, name, complete_name, type, active, is_company, partner_share,
+                             commercial_partner_id, create_uid, write_uid, create_date, write_date)
+    SELECT %(first_partner)s + p, 'Bench report customer ' || (p + 1),
+           'Bench report customer ' || (p + 1), 'contact', true, false, true,
+           %(first_partner)s + p, %(uid)s, %(uid)s, %(start)s, %(start)s
+      FROM generate_series(0, %(partners_n)s - 1) AS p
+    """,
+    REPORT_PLAN
+    + """
+    INSERT INTO discuss_channel (id, name, channel_type, uuid, active, last_interest_dt,
+                                 create_uid, write_uid, create_date, write_date)
+    SELECT channel_id, name, 'omnichannel', 'bench-report-' || channel_id, true,
+           COALESCE(resolved_at, replied_at, created), %(uid)s, %(uid)s, created,
+           COALESCE(resolved_at, replied_at, created)
+      FROM plan
+    """,
+    REPORT_PLAN
+    + """
+    INSERT INTO omnichannel_conversation (
+        id, name, channel_id, source_id, team_id, company_id, user_id, partner_id, state,
+        conference_state, reason_id, waiting_since, first_taken_date, first_agent_reply_date,
+        last_customer_message_date, last_agent_message_date, resolved_date,
+        transfer_count, conference_count, reopen_count, offer_count, rona_count,
+        customer_message_count, agent_message_count, note_count,
+        waiting_seconds_business, first_reply_seconds_business, handle_seconds_business,
+        resolution_seconds_business, create_uid, write_uid, create_date, write_date)
+    SELECT conversation_id, name, channel_id, source_id, team_id, company_id,
+           CASE WHEN taken THEN agent END, partner_id, state, 'none', reason_id, created,
+           taken_at, replied_at,
+           CASE WHEN resolved AND taken THEN resolved_at - interval '2 minutes' ELSE created END,
+           CASE WHEN resolved AND taken THEN resolved_at - interval '1 minute'
+                ELSE replied_at END,
+           resolved_at,
+           transferred::int, conferenced::int, 0, 0, 0,
+           1 + mod(i, 9), CASE WHEN taken THEN 1 + mod(i, 7) ELSE 0 END, (mod(i, 6) = 0)::int,
+           CASE WHEN taken THEN wait_s * factor ELSE 0 END,
+           CASE WHEN taken THEN (wait_s + reply_s) * factor ELSE 0 END,
+           CASE WHEN taken AND resolved THEN handle_s * factor ELSE 0 END,
+           CASE WHEN resolved THEN EXTRACT(EPOCH FROM resolved_at - created) * factor ELSE 0 END,
+           %(uid)s, %(uid)s, created, COALESCE(resolved_at, replied_at, created)
+      FROM plan
+    """,
+    # Event k of a conversation: created, taken (by the other agent of the team when it is
+    # then transferred to its owner), transferred, a conference (invited, accepted, ended),
+    # tags and archiving in between, resolved last; each dated within the conversation.
+    REPORT_PLAN
+    + """
+    INSERT INTO omnichannel_event (
+        conversation_id, kind, date, user_id, from_state, to_state, from_user_id, to_user_id,
+        from_team_id, to_team_id, reason_id, tag_id, create_uid, write_uid, create_date,
+        write_date)
+    SELECT conversation_id, kind, moment,
+           CASE kind WHEN 'create' THEN NULL
+                     WHEN 'take' THEN taker
+                     WHEN 'transfer_agent' THEN taker
+                     WHEN 'conference_accept' THEN other
+                     ELSE CASE WHEN taken THEN agent END END,
+           CASE kind WHEN 'take' THEN 'queued'
+                     WHEN 'transfer_agent' THEN 'taken'
+                     WHEN 'resolve' THEN CASE WHEN taken THEN 'taken' ELSE 'queued' END END,
+           CASE kind WHEN 'create' THEN 'queued'
+                     WHEN 'take' THEN 'taken'
+                     WHEN 'transfer_agent' THEN 'taken'
+                     WHEN 'resolve' THEN 'resolved' END,
+           CASE WHEN kind = 'transfer_agent' THEN taker END,
+           CASE kind WHEN 'take' THEN taker
+                     WHEN 'transfer_agent' THEN agent
+                     WHEN 'conference_invite' THEN other END,
+           CASE WHEN kind = 'transfer_agent' THEN team_id END,
+           CASE WHEN kind = 'transfer_agent' THEN team_id END,
+           CASE WHEN kind = 'resolve' THEN reason_id END,
+           CASE WHEN kind IN ('tag_add', 'tag_remove')
+                THEN (%(tags)s::int[])[mod(i, %(tags_n)s)::int + 1] END,
+           %(uid)s, %(uid)s, moment, moment
+      FROM plan
+     CROSS JOIN generate_series(1, %(events)s) AS k
+     CROSS JOIN LATERAL (
+        SELECT CASE WHEN transferred THEN other ELSE agent END AS taker,
+               CASE WHEN k = 1 THEN 'create'
+                    WHEN k = %(events)s AND resolved THEN 'resolve'
+                    WHEN k = 2 AND taken THEN 'take'
+                    WHEN k = 3 AND transferred THEN 'transfer_agent'
+                    WHEN k = 4 AND conferenced THEN 'conference_invite'
+                    WHEN k = 5 AND conferenced THEN 'conference_accept'
+                    WHEN k = 6 AND conferenced THEN 'conference_end'
+                    ELSE (ARRAY['tag_add', 'tag_remove', 'archive', 'unarchive'])[mod(k + 1, 4) + 1]
+               END AS kind
+     ) AS e
+     CROSS JOIN LATERAL (
+        SELECT CASE e.kind
+                    WHEN 'create' THEN created
+                    WHEN 'take' THEN taken_at
+                    WHEN 'resolve' THEN resolved_at
+                    ELSE CASE WHEN taken
+                              THEN taken_at + (COALESCE(resolved_at, taken_at
+                                   + make_interval(secs => handle_s)) - taken_at)
+                                   * ((k - 2)::float / %(events)s)
+                              ELSE created + make_interval(mins => k) END
+               END AS moment
+     ) AS m
+    """,
+)
+
+
+@contextlib.contextmanager
+def _foreign_keys_checked_after(cr, tables):
+    """Drop the foreign keys of tables, then add them back: checked once over each table
+    rather than row by row as rows are inserted (all in the caller's transaction)."""
+    cr.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+        [list(tables)],
+    )
+    foreign_keys = cr.fetchall()
+    for table, name, _definition in foreign_keys:
+        cr.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    yield
+    for table, name, definition in foreign_keys:
+        cr.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def _reserve_ids(cr, table, count):
+    """The first of count consecutive ids of table, taken from its sequence."""
+    cr.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    sequence = cr.fetchone()[0]
+    cr.execute("SELECT nextval(%s)", [sequence])
+    first = cr.fetchone()[0]
+    cr.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
+    return first
+
+
+def _report_setup(env):
+    """Agents, teams (the first three with business hours), sources, tags and resolution
+    reasons for the report data; its parameters, but for the ids to reserve."""
+    agent_group = env.ref("omnichannel_chat.group_omnichannel_agent")
+    agents = env["res.users"].create(
+        [
+            {
+                "name": f"Bench report agent {i + 1}",
+                "login": f"bench_report_agent_{i + 1}",
+                "groups_id": [(6, 0, agent_group.ids)],
+            }
+            for i in range(2 * REPORT_TEAMS)
+        ]
+    )
+    calendar = env.ref("resource.resource_calendar_std")
+    teams = env["helpdesk.ticket.team"].create(
+        [
+            {
+                "name": f"Bench report team {t + 1}",
+                "user_ids": [(6, 0, agents[2 * t : 2 * t + 2].ids)],
+                "omnichannel_calendar_id": calendar.id if t < 3 else False,
+            }
+            for t in range(REPORT_TEAMS)
+        ]
+    )
+    sources = env["omnichannel.source"].create(
+        [
+            {
+                "name": f"Bench report {s + 1}",
+                "code": f"bench_report_{s + 1}",
+                "team_id": teams[s].id,
+            }
+            for s in range(REPORT_SOURCES)
+        ]
+    )
+    tags = env["helpdesk.ticket.tag"].create(
+        [{"name": f"Bench report tag {i + 1}"} for i in range(3)]
+    )
+    # Mostly resolved for good, some without a reply, a few duplicates, spam and tickets.
+    reasons = [
+        env.ref(f"omnichannel_chat.reason_{name}").id
+        for name in ("resolved",) * 5 + ("no_reply",) * 2 + ("duplicate", "spam", "ticket")
+    ]
+    return {
+        "uid": env.uid,
+        "agents": agents.ids,
+        "teams": teams.ids,
+        "teams_n": len(teams),
+        "companies": [team.company_id.id for team in teams],
+        # Share of the clock time within business hours, for the stored business durations.
+        "factors": [0.45 if team.omnichannel_calendar_id else 1.0 for team in teams],
+        "sources": sources.ids,
+        "sources_n": len(sources),
+        "tags": tags.ids,
+        "tags_n": len(tags),
+        "reasons": reasons,
+        "reasons_n": len(reasons),
+        "auto_closed": env.ref("omnichannel_chat.reason_auto_closed").id,
+    }
+
+
+def _load_report_data(env, n, events):
+    """Bulk-load n conversations with their channels and customers, and events each, with
+    SQL; ANALYZE and commit. Returns the seconds it took (the ORM setup before excluded)."""
+    params = _report_setup(env)
+    env.cr.commit()
+    partners = max(1, n // 20)
+    cr = env.cr
+    started = time.perf_counter()
+    params.update(
+        n=n,
+        events=events,
+        partners_n=partners,
+        open_n=min(max(1, n // 50), partners),  # open ones have distinct customers
+        start=(datetime.now(UTC) - timedelta(days=REPORT_DAYS + 1)).replace(
+            tzinfo=None, microsecond=0
+        ),
+        step=REPORT_DAYS * 86400 / n,
+        first_partner=_reserve_ids(cr, "res_partner", partners),
+        first_channel=_reserve_ids(cr, "discuss_channel", n),
+        first_conversation=_reserve_ids(cr, "omnichannel_conversation", n),
+    )
+    # JIT-compiling the generated rows' expressions costs more than it saves here.
+    cr.execute("SET LOCAL jit = off")
+    with _foreign_keys_checked_after(cr, ("omnichannel_conversation", "omnichannel_event")):
+        for query in REPORT_LOAD:
+            cr.execute(query, params)
+    for table in (
+        "res_partner",
+        "discuss_channel",
+        "omnichannel_conversation",
+        "omnichannel_event",
+    ):
+        cr.execute(f"ANALYZE {table}")
+    cr.commit()
+    elapsed = time.perf_counter() - started
+    first, last = params["first_conversation"], params["first_conversation"] + n - 1
+    cr.execute(
+        "SELECT count(*) FROM omnichannel_event WHERE conversation_id BETWEEN %s AND %s",
+        [first, last],
+    )
+    loaded_events = cr.fetchone()[0]
+    if loaded_events != n * events:
+        raise RuntimeError(f"report bench: {loaded_events} events loaded, not {n * events}")
+    env.invalidate_all()
+    return elapsed
+
+
+def _best_call(env, call):
+    """call() REPORT_WARMUP times, then REPORT_RUNS timed, the ORM cache cleared before each:
+    (the best call's seconds, mean queries per call, the last call's result)."""
+    from odoo import sql_db  # noqa: PLC0415
+
+    for _ in range(REPORT_WARMUP):
+        env.invalidate_all()
+        call()
+    best, queries = None, []
+    for _ in range(REPORT_RUNS):
+        env.invalidate_all()
+        queries_before, started = sql_db.sql_counter, time.perf_counter()
+        result = call()
+        elapsed = time.perf_counter() - started
+        queries.append(sql_db.sql_counter - queries_before)
+        best = elapsed if best is None else min(best, elapsed)
+    return best, statistics.fmean(queries), result
+
+
+def report_benchmarks(registry, args):
+    """The conversation analysis pivot by team and week, and a plain read_group of the
+    conversations grouped the same way, over the bulk-loaded report data (both read every
+    conversation of the database: the loaded ones and the few the benchmarks before made)."""
+    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+    n, events = args.report_conversations, args.report_events_per_conversation
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        elapsed = _load_report_data(env, n, events)
+        args.report_load_seconds = elapsed
+        print(
+            f"[bench] report data: {n:,} conversations and {n * events:,} events loaded with "
+            f"SQL in {elapsed:.1f} s (ANALYZE included)",
+            flush=True,
+        )
+        env = env(context=REPORT_CONTEXT)
+        Report = env["omnichannel.report.conversation"]
+        Conversation = env["omnichannel.conversation"]
+
+        pivot_seconds, pivot_queries, pivot = _best_call(
+            env, lambda: Report.read_group([], *REPORT_PIVOT, lazy=False)
+        )
+        plain_seconds, plain_queries, plain = _best_call(
+            env, lambda: Conversation.read_group([], *REPORT_PLAIN, lazy=False)
+        )
+
+        total = Conversation.search_count([])
+        cr.execute("SELECT COALESCE(SUM(transfer_count), 0) FROM omnichannel_conversation")
+        transfers = cr.fetchone()[0]
+        pivot_count = sum(group["__count"] for group in pivot)
+        plain_count = sum(group["__count"] for group in plain)
+        pivot_transfers = sum(group["transfer_count"] for group in pivot)
+        if pivot_count != total or plain_count != total or len(pivot) != len(plain):
+            raise RuntimeError(
+                f"report bench: the pivot counts {pivot_count} conversations in {len(pivot)} "
+                f"groups, the read_group {plain_count} in {len(plain)}, for {total}"
+            )
+        if pivot_transfers != transfers:
+            raise RuntimeError(
+                f"report bench: the pivot sums {pivot_transfers} transfers, not {transfers}"
+            )
+    return [
+        Row(
+            REPORT_PIVOT_ROW.format(conversations=n, events=n * events),
+            1 / pivot_seconds,
+            "op/s",
+            pivot_queries,
+        ),
+        Row(REPORT_PLAIN_ROW, 1 / plain_seconds, "op/s", plain_queries),
+    ]
+
+
+BENCHMARKS = [
+    reference_message_post,
+    conversation_benchmarks,
+    whatsapp_ingestion,
+    http_benchmarks,
+    report_benchmarks,
+]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -660,6 +1068,10 @@ def print_checks(rows, args):
     webhook = by_name[WEBHOOK_ROW.format(count=args.requests)]
     health = by_name[HEALTH_ROW.format(count=args.requests)]
     ingest = by_name[INGEST_ROW]
+    conversations = args.report_conversations
+    events = conversations * args.report_events_per_conversation
+    pivot = by_name[REPORT_PIVOT_ROW.format(conversations=conversations, events=events)]
+    plain = by_name[REPORT_PLAIN_ROW]
     p95_ratio = webhook.p95_ms / health.p95_ms
 
     def yes(condition):
@@ -673,6 +1085,11 @@ def print_checks(rows, args):
         f"ingestion: {1000 / ingest.per_second:.2f} ms per message, "
         f"{ingest.queries_per_op:.1f} queries per message"
     )
+    print(
+        f"report data: {conversations:,} conversations and {events:,} events loaded with SQL "
+        f"in {args.report_load_seconds:.1f} s; pivot {1000 / pivot.per_second:.1f} ms, "
+        f"plain read_group {1000 / plain.per_second:.1f} ms (best of {REPORT_RUNS})"
+    )
     print("\nacceptance checks:")
     print(f"webhook p95 <= 3 x /web/health p95: {yes(p95_ratio <= 3)} ({p95_ratio:.1f})")
     print(f"webhook p95 < 50 ms: {yes(webhook.p95_ms < 50)} ({webhook.p95_ms:.1f} ms)")
@@ -681,6 +1098,13 @@ def print_checks(rows, args):
         f"{yes(ingest.queries_per_op <= 2 * reference.queries_per_op)} "
         f"({ingest.queries_per_op:.1f} vs {reference.queries_per_op:.1f})"
     )
+    pivot_ms = 1000 / pivot.per_second
+    pivot_ratio = plain.per_second / pivot.per_second
+    print(
+        f"report pivot <= 3 x plain read_group: {yes(pivot_ratio <= 3)} ({pivot_ratio:.2f}, "
+        f"{pivot_ms:.1f} ms vs {1000 / plain.per_second:.1f} ms)"
+    )
+    print(f"report pivot under 2 s: {yes(pivot_ms < 2000)} ({pivot_ms:.0f} ms)")
 
 
 def main():
@@ -691,9 +1115,26 @@ def main():
         "--count", type=int, default=300, help="operations per in-process benchmark"
     )
     parser.add_argument("--requests", type=int, default=1000, help="requests per HTTP benchmark")
+    parser.add_argument(
+        "--report-conversations",
+        type=int,
+        default=100_000,
+        help="conversations bulk-loaded for the report benchmark",
+    )
+    parser.add_argument(
+        "--report-events-per-conversation",
+        type=int,
+        default=10,
+        help="events bulk-loaded per conversation for the report benchmark",
+    )
     args = parser.parse_args()
     if args.count < 1 or args.requests < 2:
         parser.error("--count must be at least 1 and --requests at least 2")
+    if args.report_conversations < 1 or args.report_events_per_conversation < 0:
+        parser.error(
+            "--report-conversations must be at least 1 "
+            "and --report-events-per-conversation at least 0"
+        )
 
     odoo_env.recreate_db(BENCH_DB)
     print(f"[bench] installing {', '.join(odoo_env.ADDONS)} into {BENCH_DB}", flush=True)

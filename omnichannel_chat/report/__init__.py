@@ -1,2 +1,3 @@
 from . import omnichannel_report_conversation
 from . import omnichannel_report_agent
+from . import omnichannel_report_segment

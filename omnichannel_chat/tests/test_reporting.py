@@ -175,6 +175,25 @@ class TestReporting(OmnichannelCase):
         self.assertEqual(bruno.handle_minutes * 60, 90 * 60)
         self.assertFalse(ana.handle_minutes)
 
+    def test_handling_segments(self):
+        """Ana 09:10-09:30; Bruno 09:30-09:45, again from Ana's leaving the conference to the
+        resolution at 10:00, and after the reopen 10:30-10:40."""
+        conversation = self.scripted_history()
+        segments = (
+            self.env["omnichannel.report.segment"]
+            .with_user(self.manager)
+            .search([("conversation_id", "=", conversation.id)], order="start_date, id")
+        )
+        self.assertEqual(
+            [(s.user_id, s.handle_minutes) for s in segments],
+            [
+                (self.agent_ana, 20),
+                (self.agent_bruno, 15),
+                (self.agent_bruno, 15),
+                (self.agent_bruno, 10),
+            ],
+        )
+
     def test_pivot_by_team_and_week(self):
         self.scripted_history()
         groups = self.Report.with_user(self.manager).read_group(
