@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "security/omnichannel_rules.xml",
         "data/omnichannel_resolution_reason_data.xml",
+        "data/ir_cron_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/omnichannel_conversation_views.xml",
         "views/omnichannel_configuration_views.xml",

@@ -4,8 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-ADDONS = ["omnichannel_chat", "omnichannel_whatsapp", "omnichannel_livechat"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from odoo_env import ADDONS, REPO
+
 PYTHON_TREES = [*ADDONS, "tools", "tests"]
 
 CHECKS = [

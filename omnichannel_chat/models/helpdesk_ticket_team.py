@@ -30,6 +30,33 @@ class HelpdeskTicketTeam(models.Model):
         "only. Leave empty to count every hour.",
     )
 
+    omnichannel_autoclose_hours = fields.Float(
+        string="Close after (hours without the customer)",
+        default=24.0,
+        help="Conversations whose customer has not written for this long are resolved with "
+        "the reason Auto-closed. 0 never closes them.",
+    )
+    omnichannel_autoclose_warn = fields.Boolean(
+        string="Warn the customer first",
+        default=True,
+        help="Halfway to the automatic close, the customer is asked whether they are still there.",
+    )
+    omnichannel_autoclose_warning_message = fields.Char(
+        string="Warning",
+        translate=True,
+        default=lambda self: self.env._(
+            "Are you still there? This conversation will close soon if we do not hear from you."
+        ),
+    )
+    omnichannel_autoclose_message = fields.Char(
+        string="Closing message",
+        translate=True,
+        default=lambda self: self.env._(
+            "We are closing this conversation. Write to us again whenever you need us."
+        ),
+        help="Sent to the customer when the conversation closes itself; empty sends nothing.",
+    )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used_by_conversations(self):
         # sudo: omnichannel.conversation - whether any exists, whoever may read them

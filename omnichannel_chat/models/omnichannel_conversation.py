@@ -95,6 +95,9 @@ class OmnichannelConversation(models.Model):
     last_customer_message_date = fields.Datetime(readonly=True)
     last_agent_message_date = fields.Datetime(readonly=True)
     resolved_date = fields.Datetime(readonly=True)
+    autoclose_warned_date = fields.Datetime(
+        readonly=True, help="When the customer was last warned of the automatic close."
+    )
 
     # Reporting figures, kept as the moments happen (each one traceable to the event log and
     # the messages): counters, and durations within the team's business hours.
@@ -693,6 +696,18 @@ class OmnichannelConversation(models.Model):
             )
             return
         author = message.author_id.user_ids.filtered(lambda user: not user.share)[:1]
+        if self.env.context.get("omnichannel_system_message"):
+            # An automatic message (warning, closing): delivered, never an agent's reply.
+            provider = self.source_id._get_provider()
+            if provider is not None:
+                message._omnichannel_set_delivery("pending")
+                try:
+                    provider._send_message(self, message)
+                except UserError as error:
+                    # e.g. WhatsApp's 24-hour window has closed: the message stays, marked
+                    # as not delivered with the reason; the timer goes on.
+                    message._omnichannel_set_delivery("failed", str(error))
+            return
         if not author:
             return
         figures.write(
@@ -745,6 +760,103 @@ class OmnichannelConversation(models.Model):
             self.env["ir.model.data"]._xmlid_to_res_id(MANAGER_GROUP)
         )
         managers._bus_send("omnichannel.board/changed", {"id": self.id, "change": change})
+
+    # ------------------------------------------------------------------------------------------
+    # Timers (crons): safe to run twice at once, in batches committed one by one
+    # ------------------------------------------------------------------------------------------
+
+    def _post_system_message(self, body):
+        """A message to the customer from the company, not from an agent (OdooBot writes it)."""
+        self.ensure_one()
+        # sudo: discuss.channel - the system writes in the conversations it times out
+        channel = self.sudo().channel_id.with_context(omnichannel_system_message=True)
+        return channel.message_post(
+            body=body,
+            author_id=self.env.ref("base.partner_root").id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    @api.model
+    def _lock_batch(self, where, params, limit):
+        """Ids matching ``where``, locked for this transaction; rows another run holds are
+        skipped, so two runs at once never handle the same conversation."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT c.id FROM omnichannel_conversation c
+                  JOIN helpdesk_ticket_team t ON t.id = c.team_id
+                 WHERE %s
+                 ORDER BY c.id
+                 LIMIT %s
+                   FOR UPDATE OF c SKIP LOCKED
+                """,
+                SQL(where, **params),
+                limit,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _cron_autoclose(self, batch_size=200):
+        """Warn, then resolve with the system reason Auto-closed, the conversations whose
+        customer has been silent for their team's time."""
+        now = fields.Datetime.now()
+        silent_since = SQL("COALESCE(c.last_customer_message_date, c.create_date)")
+        common = "c.state != 'resolved' AND t.omnichannel_autoclose_hours > 0"
+        done = 0
+        reason = self.env.ref("omnichannel_chat.reason_auto_closed")
+        while True:
+            batch = self._lock_batch(
+                f"{common} AND %(silent)s + make_interval(secs => "
+                "t.omnichannel_autoclose_hours * 3600) <= %(now)s",
+                {"silent": silent_since, "now": now},
+                batch_size,
+            )
+            for conversation in batch:
+                if conversation.team_id.omnichannel_autoclose_message:
+                    conversation._post_system_message(
+                        conversation.team_id.omnichannel_autoclose_message
+                    )
+                conversation._resolve(reason, None, actor=None)
+            done += len(batch)
+            self._commit_progress(len(batch))
+            if len(batch) < batch_size:
+                break
+        while True:
+            batch = self._lock_batch(
+                f"{common} AND t.omnichannel_autoclose_warn"
+                " AND (c.autoclose_warned_date IS NULL OR c.autoclose_warned_date < %(silent)s)"
+                " AND %(silent)s + make_interval(secs => t.omnichannel_autoclose_hours * 1800)"
+                " <= %(now)s",
+                {"silent": silent_since, "now": now},
+                batch_size,
+            )
+            for conversation in batch:
+                conversation._post_system_message(
+                    conversation.team_id.omnichannel_autoclose_warning_message
+                )
+                # sudo: omnichannel.conversation - the timer's own bookkeeping
+                conversation.sudo().autoclose_warned_date = now
+            done += len(batch)
+            self._commit_progress(len(batch))
+            if len(batch) < batch_size:
+                break
+        return done
+
+    @api.model
+    def _commit_progress(self, count):
+        """In the cron, commit each batch (and report it); in tests, only flush."""
+        if self.env.context.get("omnichannel_cron_commit"):
+            self.env["ir.cron"]._notify_progress(done=count, remaining=0)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        else:
+            self.env.flush_all()
+
+    @api.model
+    def _cron_autoclose_entry(self):
+        self.with_context(omnichannel_cron_commit=True)._cron_autoclose()
 
     @api.model
     def _get_live_board(self):
@@ -1085,7 +1197,7 @@ class OmnichannelConversation(models.Model):
 
     def _can_reopen_on_customer_message(self):
         self.ensure_one()
-        if self.reason_id and (not self.reason_id.allow_reopen or self.reason_id.is_system):
+        if self.reason_id and not self.reason_id.allow_reopen:
             return False
         tolerance = timedelta(hours=self.team_id.omnichannel_reopen_hours)
         return bool(self.resolved_date) and fields.Datetime.now() - self.resolved_date <= tolerance

@@ -13,3 +13,4 @@ from . import test_security_groups
 from . import test_translations
 from . import test_visibility
 from . import test_reporting
+from . import test_timers

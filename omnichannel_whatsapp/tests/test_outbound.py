@@ -1,9 +1,11 @@
 import base64
 import json
 import time
+from datetime import timedelta
 
 from markupsafe import Markup
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -369,3 +371,29 @@ class TestDeliveryNotifications(WhatsappCase, MailCase):
         self.assertEqual(
             (values["id"], values["omnichannel_delivery_state"]), (message.id, "delivered")
         )
+
+
+@tagged("post_install", "-at_install")
+class TestAutoCloseOnWhatsapp(WhatsappCase):
+    def test_warning_is_sent_and_the_closing_message_outside_the_window_is_kept(self):
+        self.team.write({"omnichannel_autoclose_hours": 24, "omnichannel_autoclose_warn": True})
+        self.text("Hola")
+        conversation = self.conversation_of()
+        conversation.whatsapp_last_inbound_date = "2020-01-01 00:00:00"
+        conversation.sudo().last_customer_message_date = fields.Datetime.now() - timedelta(hours=13)
+        self.Conversation._cron_autoclose()
+        self.send_due()
+        self.assertEqual(conversation.state, "queued")
+        (warning,) = [m for m in self.standin.sent_messages if m["type"] == "text"] or [None]
+        self.assertIsNone(warning, "outside the window nothing free-form can be sent")
+        root = self.env.ref("base.partner_root")
+        notice = conversation.channel_id.message_ids.filtered(lambda m: m.author_id == root)
+        self.assertEqual(notice.omnichannel_delivery_state, "failed")
+        self.assertIn("24 hours", notice.omnichannel_delivery_error)
+        conversation.whatsapp_last_inbound_date = fields.Datetime.now()
+        conversation.sudo().last_customer_message_date = fields.Datetime.now() - timedelta(hours=25)
+        self.Conversation._cron_autoclose()
+        self.send_due()
+        self.assertEqual(conversation.state, "resolved")
+        (closing,) = self.standin.sent_messages
+        self.assertIn("closing this conversation", closing["text"]["body"])
