@@ -56,3 +56,9 @@ class OmnichannelConversationController(Controller):
     @route("/omnichannel/live_board", type="json", auth="user")
     def live_board(self):
         return request.env["omnichannel.conversation"]._get_live_board()
+
+    @route("/omnichannel/agent/status", type="json", auth="user")
+    def agent_status(self, status, reason=False):
+        user = request.env.user
+        user._omnichannel_set_status(status, reason)
+        return {"status": user.omnichannel_status, "reason": user.omnichannel_not_ready_reason}

@@ -11,3 +11,5 @@ from . import omnichannel_quick_reply_category
 from . import mail_canned_response
 from . import helpdesk_ticket
 from . import omnichannel_demo
+from . import omnichannel_agent_status
+from . import res_users

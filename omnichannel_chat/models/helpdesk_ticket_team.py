@@ -30,6 +30,22 @@ class HelpdeskTicketTeam(models.Model):
         "only. Leave empty to count every hour.",
     )
 
+    omnichannel_outside_hours_message = fields.Char(
+        string="Reply outside business hours",
+        translate=True,
+        help="Sent once per closed period to a customer writing outside the team's business "
+        "hours; their conversation still waits in the queue. Empty: no reply.",
+    )
+    omnichannel_capacity = fields.Integer(
+        string="Conversations per agent",
+        help="How many taken conversations an agent of this team holds at most before taking "
+        "another asks to confirm. 0: no limit.",
+    )
+    omnichannel_owner_gone_minutes = fields.Integer(
+        string="Requeue after the owner is offline (minutes)",
+        default=15,
+        help="Taken conversations of an agent offline this long go back to the queue. 0: never.",
+    )
     omnichannel_autoclose_hours = fields.Float(
         string="Close after (hours without the customer)",
         default=24.0,

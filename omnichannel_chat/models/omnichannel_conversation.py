@@ -95,6 +95,9 @@ class OmnichannelConversation(models.Model):
     last_customer_message_date = fields.Datetime(readonly=True)
     last_agent_message_date = fields.Datetime(readonly=True)
     resolved_date = fields.Datetime(readonly=True)
+    outside_hours_replied_date = fields.Datetime(
+        readonly=True, help="When the customer was last told that the team is closed."
+    )
     autoclose_warned_date = fields.Datetime(
         readonly=True, help="When the customer was last warned of the automatic close."
     )
@@ -287,9 +290,10 @@ class OmnichannelConversation(models.Model):
     # Actions
     # ------------------------------------------------------------------------------------------
 
-    def action_take(self):
+    def action_take(self, confirm=False):
         """Take a queued conversation. Atomic: of two agents taking at once, one wins; the
-        other's transaction fails on the row and, retried, gets "Already taken by ..."."""
+        other's transaction fails on the row and, retried, gets "Already taken by ...".
+        Above the team's capacity, taking needs ``confirm``."""
         self.ensure_one()
         self._check_agent_group()
         # sudo: omnichannel.conversation - an agent of the team who lost the race no longer
@@ -299,6 +303,8 @@ class OmnichannelConversation(models.Model):
             raise AccessError(
                 self.env._("Only agents of the team %s can take it.", conversation.team_id.name)
             )
+        if not confirm:
+            conversation._check_capacity(self.env.user)
         from_state = conversation.state
         if from_state not in ("queued", "offered"):
             raise UserError(conversation._already_handled_message())
@@ -327,6 +333,22 @@ class OmnichannelConversation(models.Model):
         conversation._notify_agents(conversation.team_id.user_ids - self.env.user, "unqueued")
         conversation._notify_agents(self.env.user, "assigned")
         return True
+
+    def _check_capacity(self, user):
+        """Taking beyond the team's limit of conversations per agent is confirmed first."""
+        capacity = self.team_id.omnichannel_capacity
+        if not capacity:
+            return
+        held = self.search_count([("user_id", "=", user.id), ("state", "=", "taken")])
+        if held >= capacity:
+            raise UserError(
+                self.env._(
+                    "You already hold %(held)s conversations; the team's limit is "
+                    "%(capacity)s. Take this one anyway? (confirm to go beyond the limit)",
+                    held=held,
+                    capacity=capacity,
+                )
+            )
 
     def _already_handled_message(self):
         if self.state == "resolved":
@@ -694,6 +716,7 @@ class OmnichannelConversation(models.Model):
                     "customer_message_count": self.customer_message_count + 1,
                 }
             )
+            self._reply_outside_business_hours()
             return
         author = message.author_id.user_ids.filtered(lambda user: not user.share)[:1]
         if self.env.context.get("omnichannel_system_message"):
@@ -764,6 +787,23 @@ class OmnichannelConversation(models.Model):
     # ------------------------------------------------------------------------------------------
     # Timers (crons): safe to run twice at once, in batches committed one by one
     # ------------------------------------------------------------------------------------------
+
+    def _reply_outside_business_hours(self):
+        """Tell a customer writing while the team is closed, once per closed period."""
+        team = self.team_id
+        calendar, text = team.omnichannel_calendar_id, team.omnichannel_outside_hours_message
+        if not calendar or not text:
+            return
+        now = fields.Datetime.now()
+        minute = timedelta(minutes=1)
+        if self._business_seconds(calendar, now - minute, now + minute):
+            return  # open now
+        last = self.outside_hours_replied_date
+        if last and not self._business_seconds(calendar, last, now):
+            return  # already told during this closed period
+        # sudo: omnichannel.conversation - the automatic reply's own bookkeeping
+        self.sudo().outside_hours_replied_date = now
+        self._post_system_message(text)
 
     def _post_system_message(self, body):
         """A message to the customer from the company, not from an agent (OdooBot writes it)."""
@@ -846,6 +886,53 @@ class OmnichannelConversation(models.Model):
         return done
 
     @api.model
+    def _cron_requeue_owner_gone(self, batch_size=200):
+        """Taken conversations whose owner has been offline longer than the team allows go
+        back to the team's queue."""
+        now = fields.Datetime.now()
+        done = 0
+        while True:
+            batch = self._lock_batch(
+                "c.state = 'taken' AND c.conference_state = 'none'"
+                " AND t.omnichannel_owner_gone_minutes > 0"
+                " AND EXISTS (SELECT 1 FROM bus_presence p WHERE p.user_id = c.user_id"
+                "   AND p.last_poll + make_interval(mins => t.omnichannel_owner_gone_minutes)"
+                "   <= %(now)s)",
+                {"now": now},
+                batch_size,
+            )
+            for conversation in batch:
+                conversation._requeue_owner_gone()
+            done += len(batch)
+            self._commit_progress(len(batch))
+            if len(batch) < batch_size:
+                return done
+
+    def _requeue_owner_gone(self):
+        # sudo: omnichannel.conversation - the timer moves it, for no user
+        conversation = self.sudo()
+        owner = conversation.user_id
+        conversation.write(
+            {"state": "queued", "user_id": False, "waiting_since": fields.Datetime.now()}
+        )
+        conversation._leave_channel(owner)
+        conversation._notify_agents(owner, "removed")
+        conversation._notify_agents(conversation.team_id.user_ids, "queued")
+        conversation._log_event(
+            "owner_gone",
+            actor=None,
+            from_state="taken",
+            to_state="queued",
+            from_user_id=owner.id,
+            from_team_id=conversation.team_id.id,
+            to_team_id=conversation.team_id.id,
+        )
+
+    @api.model
+    def _cron_requeue_owner_gone_entry(self):
+        self.with_context(omnichannel_cron_commit=True)._cron_requeue_owner_gone()
+
+    @api.model
     def _commit_progress(self, count):
         """In the cron, commit each batch (and report it); in tests, only flush."""
         if self.env.context.get("omnichannel_cron_commit"):
@@ -907,6 +994,7 @@ class OmnichannelConversation(models.Model):
                     "id": agent.id,
                     "name": agent.name,
                     "presence": agent.im_status,
+                    "status": agent.omnichannel_effective_status,
                     "load": load.get(agent, 0),
                 }
                 for agent in agents.sorted("name")

@@ -16,6 +16,7 @@ EVENT_KINDS = [
     ("unarchive", "Unarchived"),
     ("tag_add", "Tag added"),
     ("tag_remove", "Tag removed"),
+    ("owner_gone", "Back to the queue: owner offline"),
 ]
 
 STATES = [

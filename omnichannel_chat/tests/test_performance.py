@@ -93,6 +93,7 @@ class TestPerformance(OmnichannelCase):
         # 18-26: message formatting for the channel's bus notification
         # 27-30: the queue's agents, who are not members yet (participants, team, users,
         #        members), 31: UPDATE conversation (last customer message, its count)
-        # 32: INSERT bus (the channel's and the agents' notifications)
-        with self.assertQueryCount(__system__=32):
+        # 32: the team's business hours (the automatic reply when closed)
+        # 33: INSERT bus (the channel's and the agents' notifications)
+        with self.assertQueryCount(__system__=33):
             self.route(body="and another thing")

@@ -187,3 +187,47 @@ class TestAutoCloseTwiceAtOnce(TransactionCase):
             source.browse(source.id).with_env(env).unlink()
             env["helpdesk.ticket.team"].browse(team.id).unlink()
             partners.unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestOutsideBusinessHours(OmnichannelCase):
+    def setUp(self):
+        super().setUp()
+        calendar = self.env["resource.calendar"].create(
+            {
+                "name": "Weekdays 9-17",
+                "tz": "UTC",
+                "attendance_ids": [(5, 0, 0)]
+                + [
+                    (0, 0, {"name": f"D{d}", "dayofweek": str(d), "hour_from": 9, "hour_to": 17})
+                    for d in range(5)
+                ],
+            }
+        )
+        self.team_support.write(
+            {
+                "omnichannel_calendar_id": calendar.id,
+                "omnichannel_outside_hours_message": "We are closed; we answer from 9:00.",
+            }
+        )
+
+    def replies(self, conversation):
+        root = self.env.ref("base.partner_root")
+        return conversation.channel_id.message_ids.filtered(lambda m: m.author_id == root)
+
+    def test_one_automatic_reply_per_closed_period(self):
+        with frozen(self.env, "2026-03-07 10:00:00"):  # a Saturday
+            conversation = self.route(body="¿Abren hoy?")
+        self.assertEqual(conversation.state, "queued")  # still waits in the queue
+        self.assertEqual(len(self.replies(conversation)), 1)
+        self.assertIn("We are closed", self.replies(conversation).body)
+        with frozen(self.env, "2026-03-07 11:00:00"):
+            self.route(body="¿Hola?")
+        self.assertEqual(len(self.replies(conversation)), 1)
+        with frozen(self.env, "2026-03-09 10:00:00"):  # Monday, open
+            self.route(body="Ya es lunes")
+        self.assertEqual(len(self.replies(conversation)), 1)
+        with frozen(self.env, "2026-03-09 18:00:00"):  # Monday evening, closed again
+            self.route(body="¿Siguen ahí?")
+        self.assertEqual(len(self.replies(conversation)), 2)
+        self.assertFalse(conversation.first_agent_reply_date)

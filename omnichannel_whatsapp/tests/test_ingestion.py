@@ -325,9 +325,10 @@ class TestIngestionQueries(WhatsappCase):
         # 25 schedule, 26 message fields, 27 attachments, 28 partners, 29 notifications,
         # 30 users, 31 rating (store), 32-36 the queue's agents (not members yet:
         # participants, team, users, members), 37 UPDATE the conversation (the customer's
-        # message count and time, after the post's own flush), 38 UPDATE the row, 39 INSERT
-        # bus, 40 RELEASE, 41 statuses now known, 42 statuses to expire, 43 rows remaining.
-        with self.assertQueryCount(43):
+        # message count and time, after the post's own flush), 38 the team's business hours
+        # (automatic reply when closed), 39 UPDATE the row, 40 INSERT bus, 41 RELEASE,
+        # 42 statuses now known, 43 statuses to expire, 44 rows remaining.
+        with self.assertQueryCount(44):
             self.process()
         self.assertEqual(
             self.Inbound.search([("external_id", "=", body_message["id"])]).state, "done"

@@ -1,0 +1,48 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .omnichannel_agent_status import AGENT_STATUSES, NOT_READY_REASONS
+
+MANAGER_GROUP = "omnichannel_chat.group_omnichannel_manager"
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    omnichannel_status = fields.Selection(
+        AGENT_STATUSES, string="Agent status", default="available", readonly=True
+    )
+    omnichannel_not_ready_reason = fields.Selection(
+        NOT_READY_REASONS, string="Not ready because", readonly=True
+    )
+    omnichannel_effective_status = fields.Selection(
+        AGENT_STATUSES + [("offline", "Offline")],
+        string="Status now",
+        compute="_compute_omnichannel_effective_status",
+        help="The agent's status, or Offline when Odoo sees them disconnected.",
+    )
+
+    @api.depends("omnichannel_status", "im_status")
+    def _compute_omnichannel_effective_status(self):
+        for user in self:
+            offline = user.im_status in (False, "offline", "im_partner")
+            user.omnichannel_effective_status = "offline" if offline else user.omnichannel_status
+
+    def _omnichannel_set_status(self, status, reason=False):
+        """Switch the agent's status (their own, or any agent's for a manager)."""
+        self.ensure_one()
+        if self != self.env.user and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only the agent or a manager changes this status."))
+        if status not in dict(AGENT_STATUSES):
+            raise UserError(self.env._("Unknown status: %s", status))
+        reason = reason if status == "not_ready" else False
+        if (self.omnichannel_status, self.omnichannel_not_ready_reason or False) == (
+            status,
+            reason,
+        ):
+            return False
+        # sudo: res.users - the status fields are the agent's own, checked above
+        self.sudo().write({"omnichannel_status": status, "omnichannel_not_ready_reason": reason})
+        # sudo: omnichannel.agent.status - the history is kept for reports, not edited
+        self.env["omnichannel.agent.status"].sudo()._record(self, status, reason)
+        return True

@@ -1,0 +1,119 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import OmnichannelCase, OmnichannelHttpCase
+
+
+@tagged("post_install", "-at_install")
+class TestAgentStatus(OmnichannelCase):
+    def test_status_periods_are_recorded(self):
+        ana = self.agent_ana.with_user(self.agent_ana)
+        self.assertTrue(ana._omnichannel_set_status("busy"))
+        self.assertFalse(ana._omnichannel_set_status("busy"))  # no change, no new period
+        ana._omnichannel_set_status("not_ready", "break")
+        self.assertEqual(
+            (self.agent_ana.omnichannel_status, self.agent_ana.omnichannel_not_ready_reason),
+            ("not_ready", "break"),
+        )
+        periods = self.env["omnichannel.agent.status"].search(
+            [("user_id", "=", self.agent_ana.id)], order="id"
+        )
+        self.assertEqual(periods.mapped("status"), ["busy", "not_ready"])
+        self.assertTrue(periods[0].date_end)
+        self.assertFalse(periods[1].date_end)
+        # Ana sees her own periods only; the manager sees everyone's.
+        Status = self.env["omnichannel.agent.status"]
+        self.agent_bruno.with_user(self.agent_bruno)._omnichannel_set_status("busy")
+        self.assertEqual(Status.with_user(self.agent_ana).search([]).user_id, self.agent_ana)
+        self.assertEqual(
+            Status.with_user(self.manager).search([]).user_id, self.agent_ana | self.agent_bruno
+        )
+
+    def test_offline_comes_from_odoo_presence(self):
+        self.assertEqual(self.agent_ana.omnichannel_effective_status, "offline")
+        self.env["bus.presence"].create({"user_id": self.agent_ana.id, "status": "online"})
+        self.agent_ana.invalidate_recordset()
+        self.assertEqual(self.agent_ana.omnichannel_effective_status, "available")
+
+    def test_only_the_agent_or_a_manager_switches_it(self):
+        with self.assertRaises(AccessError):
+            self.agent_ana.with_user(self.agent_bruno)._omnichannel_set_status("busy")
+        self.agent_ana.with_user(self.manager)._omnichannel_set_status("busy")
+        self.assertEqual(self.agent_ana.omnichannel_status, "busy")
+        with self.assertRaises(UserError):
+            self.agent_ana.with_user(self.agent_ana)._omnichannel_set_status("sleeping")
+
+
+@tagged("post_install", "-at_install")
+class TestCapacity(OmnichannelCase):
+    def test_taking_beyond_the_limit_asks_to_confirm(self):
+        self.team_support.omnichannel_capacity = 1
+        first = self.route()
+        second = self.route(partner=self.env["res.partner"].create({"name": "Second"}))
+        first.with_user(self.agent_ana).action_take()
+        with self.assertRaisesRegex(UserError, "the team's limit is 1"):
+            second.with_user(self.agent_ana).action_take()
+        self.assertEqual(second.state, "queued")
+        second.with_user(self.agent_ana).action_take(confirm=True)
+        self.assertEqual(second.user_id, self.agent_ana)
+        # Bruno holds none: he takes without a question.
+        third = self.route(partner=self.env["res.partner"].create({"name": "Third"}))
+        third.with_user(self.agent_bruno).action_take()
+
+    def test_no_limit_by_default(self):
+        for i in range(3):
+            conversation = self.route(partner=self.env["res.partner"].create({"name": f"C{i}"}))
+            conversation.with_user(self.agent_ana).action_take()
+
+
+@tagged("post_install", "-at_install")
+class TestOwnerGone(OmnichannelCase):
+    def presence(self, user, minutes_ago):
+        self.env["bus.presence"].search([("user_id", "=", user.id)]).unlink()
+        moment = fields.Datetime.now() - timedelta(minutes=minutes_ago)
+        self.env["bus.presence"].create(
+            {"user_id": user.id, "status": "offline", "last_poll": moment, "last_presence": moment}
+        )
+
+    def test_conversations_of_an_owner_offline_too_long_go_back_to_the_queue(self):
+        conversation = self.route()
+        conversation.with_user(self.agent_ana).action_take()
+        self.presence(self.agent_ana, minutes_ago=10)
+        self.assertEqual(self.Conversation._cron_requeue_owner_gone(), 0)
+        self.assertEqual(conversation.state, "taken")
+        self.presence(self.agent_ana, minutes_ago=16)
+        self.assertEqual(self.Conversation._cron_requeue_owner_gone(), 1)
+        self.assertEqual((conversation.state, conversation.user_id.id), ("queued", False))
+        event = conversation.event_ids.filtered(lambda e: e.kind == "owner_gone")
+        self.assertEqual((event.from_user_id, event.user_id.id), (self.agent_ana, False))
+        self.assertNotIn(
+            self.agent_ana.partner_id, conversation.channel_id.channel_member_ids.partner_id
+        )
+
+    def test_teams_can_keep_conversations_with_their_owner(self):
+        self.team_support.omnichannel_owner_gone_minutes = 0
+        conversation = self.route()
+        conversation.with_user(self.agent_ana).action_take()
+        self.presence(self.agent_ana, minutes_ago=600)
+        self.assertEqual(self.Conversation._cron_requeue_owner_gone(), 0)
+        self.assertEqual(conversation.state, "taken")
+
+
+@tagged("post_install", "-at_install")
+class TestStatusAndCapacityRoutes(OmnichannelHttpCase):
+    def test_agent_switches_status_and_confirms_a_take_through_the_routes(self):
+        result, error = self.call(self.agent_ana, "/omnichannel/agent/status", status="busy")
+        self.assertIsNone(error)
+        self.assertEqual(result, {"status": "busy", "reason": False})
+        self.team_support.omnichannel_capacity = 1
+        first = self.route()
+        second = self.route(partner=self.env["res.partner"].create({"name": "Second"}))
+        self.act(self.agent_ana, first, "take")
+        _result, error = self.act(self.agent_ana, second, "take")
+        self.assertIn("limit is 1", error["message"])
+        result, error = self.act(self.agent_ana, second, "take", confirm=True)
+        self.assertIsNone(error)
+        self.assertEqual(result["state"], "taken")
