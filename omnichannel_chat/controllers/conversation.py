@@ -10,6 +10,8 @@ class OmnichannelConversationController(Controller):
     # route action -> model method; the parameters are the method's keyword arguments
     ACTIONS = {
         "take": "action_take",
+        "accept_offer": "action_accept_offer",
+        "decline_offer": "action_decline_offer",
         "transfer": "action_transfer",
         "invite": "action_invite",
         "accept_conference": "action_accept_conference",

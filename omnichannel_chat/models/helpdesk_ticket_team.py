@@ -36,6 +36,21 @@ class HelpdeskTicketTeam(models.Model):
         help="Sent once per closed period to a customer writing outside the team's business "
         "hours; their conversation still waits in the queue. Empty: no reply.",
     )
+    omnichannel_routing_mode = fields.Selection(
+        [("open", "Open queue"), ("offer", "Offer to one agent")],
+        string="Routing",
+        default="open",
+        required=True,
+        help="Open queue: every agent of the team sees new conversations, the first to take "
+        "wins. Offer: each is offered to one available agent under capacity, who accepts or "
+        "lets it pass to the next.",
+    )
+    omnichannel_offer_seconds = fields.Integer(
+        string="Offer timeout (seconds)",
+        default=30,
+        help="An offer not accepted in time sets the agent Not ready (RONA) and goes to the "
+        "next agent.",
+    )
     omnichannel_capacity = fields.Integer(
         string="Conversations per agent",
         help="How many taken conversations an agent of this team holds at most before taking "

@@ -98,6 +98,18 @@ class OmnichannelConversation(models.Model):
     outside_hours_replied_date = fields.Datetime(
         readonly=True, help="When the customer was last told that the team is closed."
     )
+    offered_user_id = fields.Many2one(
+        "res.users", string="Offered to", readonly=True, index="btree_not_null"
+    )
+    offer_deadline = fields.Datetime(readonly=True)
+    offer_refused_user_ids = fields.Many2many(
+        "res.users",
+        "omnichannel_conversation_offer_refused_rel",
+        "conversation_id",
+        "user_id",
+        string="Declined or let pass by",
+        readonly=True,
+    )
     autoclose_warned_date = fields.Datetime(
         readonly=True, help="When the customer was last warned of the automatic close."
     )
@@ -303,16 +315,29 @@ class OmnichannelConversation(models.Model):
             raise AccessError(
                 self.env._("Only agents of the team %s can take it.", conversation.team_id.name)
             )
+        if (
+            conversation.state == "offered"
+            and conversation.offered_user_id != self.env.user
+            and not self._is_manager()
+        ):
+            raise UserError(
+                self.env._(
+                    "Offered to %s: wait for their answer.", conversation.offered_user_id.name
+                )
+            )
         if not confirm:
             conversation._check_capacity(self.env.user)
         from_state = conversation.state
         if from_state not in ("queued", "offered"):
             raise UserError(conversation._already_handled_message())
         now = fields.Datetime.now()
+        # Pending writes first: flushed after it, they would undo the take.
+        conversation.flush_recordset()
         self.env.cr.execute(
             """
             UPDATE omnichannel_conversation
                SET state = 'taken', user_id = %(uid)s, write_uid = %(uid)s, write_date = %(now)s,
+                   offered_user_id = NULL, offer_deadline = NULL,
                    first_taken_date = COALESCE(first_taken_date, %(now)s)
              WHERE id = %(id)s AND state IN ('queued', 'offered')
             RETURNING id
@@ -321,7 +346,15 @@ class OmnichannelConversation(models.Model):
         )
         taken = self.env.cr.fetchone()
         self.invalidate_recordset(
-            ["state", "user_id", "first_taken_date", "write_uid", "write_date"]
+            [
+                "state",
+                "user_id",
+                "first_taken_date",
+                "write_uid",
+                "write_date",
+                "offered_user_id",
+                "offer_deadline",
+            ]
         )
         # The UPDATE bypassed the ORM: compute what depends on the first take ourselves.
         conversation._compute_business_durations()
@@ -717,6 +750,8 @@ class OmnichannelConversation(models.Model):
                 }
             )
             self._reply_outside_business_hours()
+            if self.state == "queued" and not self.offer_count:
+                self._offer_next()  # offer mode: the first message is what the offer shows
             return
         author = message.author_id.user_ids.filtered(lambda user: not user.share)[:1]
         if self.env.context.get("omnichannel_system_message"):
@@ -763,7 +798,8 @@ class OmnichannelConversation(models.Model):
         """Tell each user's desk that this conversation changed for them: `change` is one of
         queued (it entered their queue), unqueued (it left it), assigned (now theirs),
         removed (no longer theirs), invited (to a conference), conference_accepted and
-        conference_declined (to the owner), resolved."""
+        conference_declined (to the owner), resolved, offered (to the one agent it is
+        offered to, with what the offer pop-up shows)."""
         users = users.filtered(lambda user: user.has_group(AGENT_GROUP))
         # sudo: omnichannel.conversation - the acting agent may have just lost access to it
         conversation = self.sudo()
@@ -774,6 +810,18 @@ class OmnichannelConversation(models.Model):
                     "name": conversation.name,
                     "team_id": conversation.team_id.id,
                     "state": conversation.state,
+                }
+            )
+        if change == "offered":
+            first = conversation._get_public_messages()[-1:]
+            payload.update(
+                {
+                    "name": conversation.name,
+                    "team": conversation.team_id.name,
+                    "source": conversation.source_id.name,
+                    "first_message": html2plaintext(first.body or "")[:200] if first else "",
+                    "waiting_since": fields.Datetime.to_string(conversation.waiting_since),
+                    "deadline": fields.Datetime.to_string(conversation.offer_deadline),
                 }
             )
         for partner in users.partner_id:
@@ -918,6 +966,7 @@ class OmnichannelConversation(models.Model):
         conversation._leave_channel(owner)
         conversation._notify_agents(owner, "removed")
         conversation._notify_agents(conversation.team_id.user_ids, "queued")
+        conversation._offer_next()
         conversation._log_event(
             "owner_gone",
             actor=None,
@@ -944,6 +993,152 @@ class OmnichannelConversation(models.Model):
     @api.model
     def _cron_autoclose_entry(self):
         self.with_context(omnichannel_cron_commit=True)._cron_autoclose()
+
+    # ------------------------------------------------------------------------------------------
+    # Offers (teams in offer mode)
+    # ------------------------------------------------------------------------------------------
+
+    def _offer_candidates(self):
+        """Agents who may receive this offer, best first: available, connected, under the
+        team's capacity, not having passed on it; the customer's previous agent first, then
+        the least busy, then the one idle longest."""
+        self.ensure_one()
+        team = self.team_id
+        agents = (
+            team.user_ids.filtered(
+                lambda user: (
+                    user.has_group(AGENT_GROUP) and user.omnichannel_effective_status == "available"
+                )
+            )
+            - self.offer_refused_user_ids
+        )
+        if not agents:
+            return agents
+        held = dict(
+            self.sudo()._read_group(
+                [("user_id", "in", agents.ids), ("state", "=", "taken")], ["user_id"], ["__count"]
+            )
+        )
+        if team.omnichannel_capacity:
+            agents = agents.filtered(lambda user: held.get(user, 0) < team.omnichannel_capacity)
+        last_taken = dict(
+            self.env["omnichannel.event"]
+            .sudo()
+            ._read_group(
+                [("kind", "=", "take"), ("to_user_id", "in", agents.ids)],
+                ["to_user_id"],
+                ["date:max"],
+            )
+        )
+        previous = self.search(
+            self._customer_domain(self.source_id, self.partner_id, self.guest_id)
+            + [("id", "!=", self.id), ("user_id", "!=", False)],
+            order="id desc",
+            limit=1,
+        ).user_id
+        epoch = fields.Datetime.to_datetime("1970-01-01")
+        return agents.sorted(
+            lambda user: (
+                user != previous,
+                held.get(user, 0),
+                last_taken.get(user) or epoch,
+                user.id,
+            )
+        )
+
+    def _offer_next(self):
+        """Offer the conversation to the next agent, or leave it waiting in the queue."""
+        self.ensure_one()
+        # sudo: omnichannel.conversation - routing is the system's, not the caller's
+        conversation = self.sudo()
+        if conversation.team_id.omnichannel_routing_mode != "offer" or conversation.state not in (
+            "queued",
+            "offered",
+        ):
+            return False
+        agent = conversation._offer_candidates()[:1]
+        if not agent:
+            if conversation.state == "offered":
+                conversation.write(
+                    {"state": "queued", "offered_user_id": False, "offer_deadline": False}
+                )
+            return False
+        deadline = fields.Datetime.now() + timedelta(
+            seconds=conversation.team_id.omnichannel_offer_seconds or 30
+        )
+        conversation.write(
+            {"state": "offered", "offered_user_id": agent.id, "offer_deadline": deadline}
+        )
+        conversation._log_event(
+            "offer", actor=None, from_state="queued", to_state="offered", to_user_id=agent.id
+        )
+        conversation._notify_agents(agent, "offered")
+        return agent
+
+    @api.model
+    def _offer_waiting_to(self, user):
+        """An agent became available: offer them what waits in their offer-mode teams."""
+        waiting = self.search(
+            [
+                ("state", "=", "queued"),
+                ("team_id.omnichannel_routing_mode", "=", "offer"),
+                ("team_id.user_ids", "in", user.ids),
+            ],
+            order="waiting_since, id",
+        )
+        for conversation in waiting:
+            if conversation._offer_next() == user and user.omnichannel_effective_status != (
+                "available"
+            ):
+                break
+
+    def action_decline_offer(self):
+        """The offered agent passes: the next agent gets the offer."""
+        self.ensure_one()
+        self._check_agent()
+        if self.state != "offered" or self.offered_user_id != self.env.user:
+            raise UserError(self.env._("This conversation is not offered to you."))
+        # sudo: omnichannel.conversation - checked above: the offer is the caller's
+        conversation = self.sudo()
+        conversation.offer_refused_user_ids = [fields.Command.link(self.env.uid)]
+        conversation._log_event("offer_decline", from_state="offered", to_state="offered")
+        conversation._notify_agents(self.env.user, "removed")
+        conversation._offer_next()
+        return True
+
+    def action_accept_offer(self):
+        self.ensure_one()
+        if self.state != "offered" or self.offered_user_id != self.env.user:
+            raise UserError(self.env._("This conversation is not offered to you."))
+        return self.action_take(confirm=True)
+
+    @api.model
+    def _cron_offer_timeouts(self, batch_size=200):
+        """Offers not answered in time: the agent becomes Not ready (RONA), the next one
+        gets the offer."""
+        now = fields.Datetime.now()
+        done = 0
+        while True:
+            batch = self._lock_batch(
+                "c.state = 'offered' AND c.offer_deadline <= %(now)s", {"now": now}, batch_size
+            )
+            for conversation in batch:
+                agent = conversation.offered_user_id
+                conversation.offer_refused_user_ids = [fields.Command.link(agent.id)]
+                conversation._log_event(
+                    "rona", actor=None, from_state="offered", to_user_id=agent.id
+                )
+                conversation._notify_agents(agent, "removed")
+                agent.sudo()._omnichannel_set_status("not_ready", "rona")
+                conversation._offer_next()
+            done += len(batch)
+            self._commit_progress(len(batch))
+            if len(batch) < batch_size:
+                return done
+
+    @api.model
+    def _cron_offer_timeouts_entry(self):
+        self.with_context(omnichannel_cron_commit=True)._cron_offer_timeouts()
 
     @api.model
     def _get_live_board(self):

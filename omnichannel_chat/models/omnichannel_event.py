@@ -17,6 +17,9 @@ EVENT_KINDS = [
     ("tag_add", "Tag added"),
     ("tag_remove", "Tag removed"),
     ("owner_gone", "Back to the queue: owner offline"),
+    ("offer", "Offered to an agent"),
+    ("offer_decline", "Offer declined"),
+    ("rona", "Offer not answered (RONA)"),
 ]
 
 STATES = [

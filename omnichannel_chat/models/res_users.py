@@ -31,7 +31,7 @@ class ResUsers(models.Model):
     def _omnichannel_set_status(self, status, reason=False):
         """Switch the agent's status (their own, or any agent's for a manager)."""
         self.ensure_one()
-        if self != self.env.user and not self.env.user.has_group(MANAGER_GROUP):
+        if not self.env.su and self != self.env.user and not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only the agent or a manager changes this status."))
         if status not in dict(AGENT_STATUSES):
             raise UserError(self.env._("Unknown status: %s", status))
@@ -45,4 +45,7 @@ class ResUsers(models.Model):
         self.sudo().write({"omnichannel_status": status, "omnichannel_not_ready_reason": reason})
         # sudo: omnichannel.agent.status - the history is kept for reports, not edited
         self.env["omnichannel.agent.status"].sudo()._record(self, status, reason)
+        if status == "available":
+            # sudo: omnichannel.conversation - offers wait for agents becoming available
+            self.env["omnichannel.conversation"].sudo()._offer_waiting_to(self)
         return True

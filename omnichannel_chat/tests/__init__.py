@@ -15,3 +15,4 @@ from . import test_visibility
 from . import test_reporting
 from . import test_timers
 from . import test_agent_status
+from . import test_offers
