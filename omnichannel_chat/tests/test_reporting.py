@@ -194,6 +194,35 @@ class TestReporting(OmnichannelCase):
             ],
         )
 
+    def test_time_in_each_status_per_day(self):
+        ana = self.agent_ana.with_user(self.agent_ana)
+        with self.at("2026-03-03 09:00:00"):
+            # Already available (the default): no change, so no period before 10:00.
+            self.assertFalse(ana._omnichannel_set_status("available"))
+        with self.at("2026-03-03 10:00:00"):
+            ana._omnichannel_set_status("busy")
+        with self.at("2026-03-03 10:30:00"):
+            ana._omnichannel_set_status("not_ready", "break")
+        with self.at("2026-03-03 11:00:00"):
+            ana._omnichannel_set_status("available")
+        with self.at("2026-03-04 01:00:00"):  # the period crosses midnight
+            ana._omnichannel_set_status("busy")
+        with self.at("2026-03-04 02:00:00"):
+            ana._omnichannel_set_status("available")
+        day = self.AgentReport.with_user(self.manager).search(
+            [("date", "=", "2026-03-03"), ("user_id", "=", self.agent_ana.id)]
+        )
+        self.assertEqual(
+            (day.available_minutes, day.busy_minutes, day.not_ready_minutes),
+            (13 * 60, 30, 30),
+        )
+        self.assertEqual(day.taken_count, 0)
+        next_day = self.AgentReport.search(
+            [("date", "=", "2026-03-04"), ("user_id", "=", self.agent_ana.id)]
+        )
+        self.assertEqual(next_day.busy_minutes, 60)
+        self.assertGreaterEqual(next_day.available_minutes, 60)  # 00:00-01:00, then open
+
     def test_pivot_by_team_and_week(self):
         self.scripted_history()
         groups = self.Report.with_user(self.manager).read_group(
