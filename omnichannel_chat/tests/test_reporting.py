@@ -263,6 +263,13 @@ class TestLiveBoard(OmnichannelCase, MailCase):
         agents = {agent["id"]: agent for agent in board["agents"]}
         self.assertEqual(agents[self.agent_ana.id]["load"], 1)
         self.assertEqual(agents[self.agent_bruno.id]["load"], 0)
+        self.assertEqual(agents[self.agent_ana.id]["status"], "offline")  # not connected
+        self.env["bus.presence"].create({"user_id": self.agent_bruno.id, "status": "online"})
+        self.agent_bruno.with_user(self.agent_bruno)._omnichannel_set_status("busy")
+        self.agent_bruno.invalidate_recordset()
+        board = self.Conversation.with_user(self.manager)._get_live_board()
+        bruno = next(agent for agent in board["agents"] if agent["id"] == self.agent_bruno.id)
+        self.assertEqual(bruno["status"], "busy")
         self.assertTrue(queued)
 
     def test_board_is_for_managers(self):

@@ -54,8 +54,9 @@ registry.category("web_tour.tours").add("omnichannel_manager_reports", {
             trigger: ".o_omnichannel_live_board_teams tr[data-team='Customer Support'] .o_queued",
         },
         {
-            content: "and their agents",
-            trigger: ".o_omnichannel_live_board_agents tr[data-agent='Ana Agent']",
+            content: "and their agents with their status (offline: not connected)",
+            trigger:
+                ".o_omnichannel_live_board_agents tr[data-agent='Ana Agent'] .o_agent_status[data-status='offline']",
         },
         {
             content: "Open Reporting again",
