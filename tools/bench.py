@@ -5,8 +5,10 @@ message into a ``discuss.channel`` with two members, committing each message. Ot
 read against it (a ratio to the reference is stable across machines; absolute figures are not).
 
 In-process rows (through the registry, committing each operation) give ms/op and queries/op:
-the conversation actions and a WhatsApp text message processed from its stored webhook row into
-its customer's open conversation. HTTP rows run against a real Odoo HTTP server started on the
+the conversation actions, offering (a new customer's first message routed into a new
+conversation of a team in offer mode with 50 agents online, each with a recent ``bus.presence``,
+and offered to one of them) and a WhatsApp text message processed from its stored webhook row
+into its customer's open conversation. HTTP rows run against a real Odoo HTTP server started on the
 bench database as a subprocess (no cron thread, so nothing processes rows meanwhile): signed
 WhatsApp webhook POSTs through one session, each storing its message, Odoo's own
 ``GET /web/health`` for comparison, and the website live chat in queue mode as its visitors use
@@ -27,9 +29,19 @@ conversation analysis pivot grouped by team and week (``read_group`` of
 conversations grouped the same way: the best of 5 calls after a warm-up, the ORM cache cleared
 before each; queries/op is the mean query count per call.
 
+The auto-close row runs last, on ``--autoclose-conversations`` idle conversations loaded in bulk
+with SQL the same way (queued or taken, each with a customer and a Discuss channel of its own,
+the customer silent for 2 days) on a team closing after 24 hours, without a warning first and
+without a closing message, every other team's auto-close switched off: one call of the cron
+method as its scheduled action makes it (``omnichannel_cron_commit``: a commit per batch of
+500), timed whole. Its rate is conversations closed per second and its queries/op the queries
+per conversation; the total seconds and the queries per 1,000 closed are printed after the
+table.
+
 Add a benchmark by appending a function to BENCHMARKS: it gets the registry and the parsed
 options (``args.count``, ``args.requests``, ``args.report_conversations``,
-``args.report_events_per_conversation``) and returns a Row or a list of rows.
+``args.report_events_per_conversation``, ``args.autoclose_conversations``) and returns a Row or
+a list of rows.
 """
 
 import argparse
@@ -44,6 +56,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -79,6 +92,16 @@ REPORT_PIVOT_ROW = (
     "({conversations:,} conversations, {events:,} events)"
 )
 REPORT_PLAIN_ROW = "read_group: conversations counted by team and week (same data)"
+OFFER_ROW = "offering: new conversation routed and offered, {agents} agents online"
+AUTOCLOSE_ROW = "auto-close cron: {conversations:,} idle conversations"
+
+OFFER_AGENTS = 50  # online, in the offer-mode team
+# The auto-close bench: its team closes after AUTOCLOSE_HOURS without the customer, the cron
+# handles AUTOCLOSE_BATCH conversations per committed batch; the conversations were created,
+# and their customers last wrote, AUTOCLOSE_SILENT_DAYS ago.
+AUTOCLOSE_HOURS = 24
+AUTOCLOSE_BATCH = 500
+AUTOCLOSE_SILENT_DAYS = 2
 
 # The report bench's data and how it is read.
 REPORT_TEAMS = 5  # of 2 agents each
@@ -147,9 +170,10 @@ def reference_message_post(registry, args):
     )
 
 
-def _omnichannel_setup(env, tag):
-    """Two agents in a team and a source: what the conversation benchmarks act with. ``tag``
-    keeps logins, names and the source code unique between benchmarks."""
+def _omnichannel_setup(env, tag, agents=2, **team_values):
+    """Agents (two by default) in a team (with team_values) and a source: what the
+    conversation benchmarks act with. ``tag`` keeps logins, names and the source code unique
+    between benchmarks."""
     agent_group = env.ref("omnichannel_chat.group_omnichannel_agent")
     agents = env["res.users"].create(
         [
@@ -158,11 +182,11 @@ def _omnichannel_setup(env, tag):
                 "login": f"bench_{tag}_agent_{i}",
                 "groups_id": [(6, 0, agent_group.ids)],
             }
-            for i in (1, 2)
+            for i in range(1, agents + 1)
         ]
     )
     team = env["helpdesk.ticket.team"].create(
-        {"name": f"Bench team {tag}", "user_ids": [(6, 0, agents.ids)]}
+        {"name": f"Bench team {tag}", "user_ids": [(6, 0, agents.ids)], **team_values}
     )
     source = env["omnichannel.source"].create(
         {"name": f"Bench {tag}", "code": f"bench_{tag}", "team_id": team.id}
@@ -214,6 +238,66 @@ def conversation_benchmarks(registry, args):
             Row("inbound message routed into its open conversation", rate, "msg/s", queries)
         )
     return rows
+
+
+def offering_benchmark(registry, args):
+    """A team in offer mode with OFFER_AGENTS agents online (a recent bus.presence each, so
+    each is available) and no capacity limit: a new customer's first message routed into a new
+    conversation that is offered to one of them, committing each."""
+    from odoo import SUPERUSER_ID, api, fields  # noqa: PLC0415
+
+    count, warmup = args.count, 10
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        agents, _team, source = _omnichannel_setup(
+            env,
+            "offering",
+            agents=OFFER_AGENTS,
+            omnichannel_routing_mode="offer",
+            omnichannel_capacity=0,
+        )
+        now = fields.Datetime.now()
+        env["bus.presence"].create(
+            [
+                {"user_id": agent.id, "status": "online", "last_poll": now, "last_presence": now}
+                for agent in agents
+            ]
+        )
+        customers = env["res.partner"].create(
+            [{"name": f"Bench offering customer {i}"} for i in range(warmup + count)]
+        )
+        cr.commit()
+        env.invalidate_all()
+        if set(agents.mapped("omnichannel_effective_status")) != {"available"}:
+            raise RuntimeError("offering bench: not every agent is available")
+        Conversation = env["omnichannel.conversation"]
+        routed = []
+
+        def route(i):
+            conversation, _message = Conversation._route_inbound_message(
+                source, customers[i], "Hello"
+            )
+            routed.append(conversation.id)
+
+        rate, queries = measure(env, route, count, warmup)
+
+        env.invalidate_all()
+        conversations = Conversation.browse(routed)
+        offered = conversations.filtered(
+            lambda conversation: (
+                conversation.state == "offered" and conversation.offered_user_id in agents
+            )
+        )
+        if len(set(routed)) != warmup + count or offered != conversations:
+            raise RuntimeError(
+                f"offering bench: {len(offered)} of {len(set(routed))} conversations offered "
+                f"to an agent, for {warmup + count} new customers"
+            )
+        offers_by_agent = Counter(conversation.offered_user_id.id for conversation in conversations)
+        args.offering_agents_offered = len(offers_by_agent)
+        args.offering_most_to_one = max(offers_by_agent.values())
+        args.offering_conversations = len(conversations)
+    return Row(OFFER_ROW.format(agents=OFFER_AGENTS), rate, "conv/s", queries)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1026,12 +1110,186 @@ def report_benchmarks(registry, args):
     ]
 
 
+# ----------------------------------------------------------------------------------------------
+# Auto-close cron
+# ----------------------------------------------------------------------------------------------
+
+# Idle conversation i (1..n) of the auto-close bench, on its team and source: a customer of
+# its own (open conversations of one source have distinct customers), a channel of its own
+# with the customer as member (and the owner, when taken); every other one queued, the others
+# taken by one of the team's two agents who replied once. Created, and last written to by the
+# customer, AUTOCLOSE_SILENT_DAYS ago (minus i seconds). Prefixes each load statement.
+AUTOCLOSE_PLAN = """
+WITH plan AS (
+    SELECT i,
+           %(first_partner)s + i - 1 AS partner_id,
+           %(first_channel)s + i - 1 AS channel_id,
+           %(first_conversation)s + i - 1 AS conversation_id,
+           'Bench idle customer ' || i AS name,
+           mod(i, 2) = 0 AS taken,
+           (%(agents)s::int[])[mod(i / 2, 2)::int + 1] AS agent,
+           %(created)s::timestamp - make_interval(secs => i) AS created
+      FROM generate_series(1::bigint, %(n)s) AS i
+)
+"""
+
+AUTOCLOSE_LOAD = (
+    AUTOCLOSE_PLAN
+    + """
+    INSERT INTO res_partner (id, name, complete_name, type, active, is_company, partner_share,
+                             commercial_partner_id, create_uid, write_uid, create_date, write_date)
+    SELECT partner_id, name, name, 'contact', true, false, true, partner_id, %(uid)s, %(uid)s,
+           created, created
+      FROM plan
+    """,
+    AUTOCLOSE_PLAN
+    + """
+    INSERT INTO discuss_channel (id, name, channel_type, uuid, active, last_interest_dt,
+                                 create_uid, write_uid, create_date, write_date)
+    SELECT channel_id, name, 'omnichannel', 'bench-idle-' || channel_id, true,
+           created + CASE WHEN taken THEN interval '2 minutes' ELSE interval '0' END,
+           %(uid)s, %(uid)s, created, created
+      FROM plan
+    """,
+    AUTOCLOSE_PLAN
+    + """
+    INSERT INTO discuss_channel_member (channel_id, partner_id, new_message_separator, fold_state,
+                                        last_interest_dt, create_uid, write_uid, create_date,
+                                        write_date)
+    SELECT channel_id, member, 0, 'closed', created, %(uid)s, %(uid)s, created, created
+      FROM plan
+     CROSS JOIN LATERAL (
+        SELECT partner_id AS member
+         UNION ALL
+        SELECT (%(agent_partners)s::int[])[mod(i / 2, 2)::int + 1] WHERE taken
+     ) AS m
+    """,
+    AUTOCLOSE_PLAN
+    + """
+    INSERT INTO omnichannel_conversation (
+        id, name, channel_id, source_id, team_id, company_id, user_id, partner_id, state,
+        conference_state, waiting_since, first_taken_date, first_agent_reply_date,
+        last_customer_message_date, last_agent_message_date,
+        transfer_count, conference_count, reopen_count, offer_count, rona_count,
+        customer_message_count, agent_message_count, note_count,
+        waiting_seconds_business, first_reply_seconds_business, handle_seconds_business,
+        resolution_seconds_business, create_uid, write_uid, create_date, write_date)
+    SELECT conversation_id, name, channel_id, %(source)s, %(team)s, %(company)s,
+           CASE WHEN taken THEN agent END, partner_id,
+           CASE WHEN taken THEN 'taken' ELSE 'queued' END, 'none', created,
+           CASE WHEN taken THEN created + interval '1 minute' END,
+           CASE WHEN taken THEN created + interval '2 minutes' END,
+           created,
+           CASE WHEN taken THEN created + interval '2 minutes' END,
+           0, 0, 0, 0, 0, 1, taken::int, 0,
+           CASE WHEN taken THEN 60 ELSE 0 END, CASE WHEN taken THEN 120 ELSE 0 END, 0, 0,
+           %(uid)s, %(uid)s, created,
+           created + CASE WHEN taken THEN interval '2 minutes' ELSE interval '0' END
+      FROM plan
+    """,
+)
+
+
+def _load_autoclose_data(env, n, agents, team, source):
+    """Bulk-load n idle conversations of team and source, with their customers, channels and
+    members, with SQL; ANALYZE and commit. Returns the seconds it took."""
+    cr = env.cr
+    started = time.perf_counter()
+    params = {
+        "n": n,
+        "uid": env.uid,
+        "agents": agents.ids,
+        "agent_partners": agents.partner_id.ids,
+        "team": team.id,
+        "company": team.company_id.id,
+        "source": source.id,
+        "created": (datetime.now(UTC) - timedelta(days=AUTOCLOSE_SILENT_DAYS)).replace(
+            tzinfo=None, microsecond=0
+        ),
+        "first_partner": _reserve_ids(cr, "res_partner", n),
+        "first_channel": _reserve_ids(cr, "discuss_channel", n),
+        "first_conversation": _reserve_ids(cr, "omnichannel_conversation", n),
+    }
+    cr.execute("SET LOCAL jit = off")
+    tables = ("omnichannel_conversation", "discuss_channel_member")
+    with _foreign_keys_checked_after(cr, tables):
+        for query in AUTOCLOSE_LOAD:
+            cr.execute(query, params)
+    for table in ("res_partner", "discuss_channel", *tables):
+        cr.execute(f"ANALYZE {table}")
+    cr.commit()
+    return time.perf_counter() - started
+
+
+def autoclose_benchmark(registry, args):
+    """One run of the auto-close cron (as its scheduled action calls it, committing each
+    batch) over ``--autoclose-conversations`` idle conversations bulk-loaded with SQL, on a team
+    closing after AUTOCLOSE_HOURS without a warning first and without a closing message (what
+    is measured is the close itself). Every other team's auto-close is switched off first, so
+    the run closes these conversations only. Last: it leaves them resolved."""
+    from odoo import SUPERUSER_ID, api, sql_db  # noqa: PLC0415
+
+    n = args.autoclose_conversations
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        agents, team, source = _omnichannel_setup(
+            env,
+            "autoclose",
+            omnichannel_autoclose_hours=AUTOCLOSE_HOURS,
+            omnichannel_autoclose_warn=False,
+            omnichannel_autoclose_message=False,
+        )
+        Team = env["helpdesk.ticket.team"].with_context(active_test=False)
+        Team.search([("id", "!=", team.id)]).omnichannel_autoclose_hours = 0
+        cr.commit()
+        load_seconds = _load_autoclose_data(env, n, agents, team, source)
+        args.autoclose_load_seconds = load_seconds
+        print(
+            f"[bench] auto-close data: {n:,} idle conversations loaded with SQL in "
+            f"{load_seconds:.1f} s (ANALYZE included)",
+            flush=True,
+        )
+        env.invalidate_all()
+        Conversation = env["omnichannel.conversation"].with_context(omnichannel_cron_commit=True)
+
+        queries_before, started = sql_db.sql_counter, time.perf_counter()
+        done = Conversation._cron_autoclose(batch_size=AUTOCLOSE_BATCH)
+        cr.commit()
+        elapsed = time.perf_counter() - started
+        queries = sql_db.sql_counter - queries_before
+
+        auto_closed = env.ref("omnichannel_chat.reason_auto_closed").id
+        cr.execute(
+            "SELECT count(*) FILTER (WHERE state = 'resolved' AND reason_id = %s), count(*) "
+            "FROM omnichannel_conversation WHERE team_id = %s",
+            [auto_closed, team.id],
+        )
+        closed, total = cr.fetchone()
+        cr.execute(
+            "SELECT count(*) FROM omnichannel_event e "
+            "JOIN omnichannel_conversation c ON c.id = e.conversation_id "
+            "WHERE c.team_id = %s AND e.kind = 'resolve' AND e.reason_id = %s",
+            [team.id, auto_closed],
+        )
+        events = cr.fetchone()[0]
+        if done != n or closed != n or total != n or events != n:
+            raise RuntimeError(
+                f"auto-close bench: the cron closed {done} conversations; {closed} of {total} "
+                f"are auto-closed, with {events} resolve events, for {n} idle ones"
+            )
+    args.autoclose_seconds = elapsed
+    args.autoclose_queries_per_1000 = queries * 1000 / n
+    return Row(AUTOCLOSE_ROW.format(conversations=n), n / elapsed, "conv/s", queries / n)
+
+
 BENCHMARKS = [
     reference_message_post,
     conversation_benchmarks,
+    offering_benchmark,
     whatsapp_ingestion,
     http_benchmarks,
     report_benchmarks,
+    autoclose_benchmark,  # last: it switches off the other teams' auto-close
 ]
 
 
@@ -1048,7 +1306,7 @@ def print_table(rows):
     reference = rows[0]
     width = max(len(row.name) for row in rows)
     header = (
-        f"{'benchmark':<{width}} | {'rate':>14} | {'ms/op':>7} | {'queries/op':>10} | "
+        f"{'benchmark':<{width}} | {'rate':>15} | {'ms/op':>7} | {'queries/op':>10} | "
         f"{'p50 ms':>7} | {'p95 ms':>7} | vs reference"
     )
     print("\n" + header)
@@ -1056,7 +1314,7 @@ def print_table(rows):
     for row in rows:
         ratio = row.per_second / reference.per_second
         print(
-            f"{row.name:<{width}} | {row.per_second:>8.1f} {row.unit:<5} | "
+            f"{row.name:<{width}} | {row.per_second:>8.1f} {row.unit:<6} | "
             f"{1000 / row.per_second:>7.2f} | {_cell(row.queries_per_op, 10)} | "
             f"{_cell(row.p50_ms, 7, 2)} | {_cell(row.p95_ms, 7, 2)} | {ratio:>11.2f}x"
         )
@@ -1072,6 +1330,9 @@ def print_checks(rows, args):
     events = conversations * args.report_events_per_conversation
     pivot = by_name[REPORT_PIVOT_ROW.format(conversations=conversations, events=events)]
     plain = by_name[REPORT_PLAIN_ROW]
+    offering = by_name[OFFER_ROW.format(agents=OFFER_AGENTS)]
+    idle = args.autoclose_conversations
+    autoclose = by_name[AUTOCLOSE_ROW.format(conversations=idle)]
     p95_ratio = webhook.p95_ms / health.p95_ms
 
     def yes(condition):
@@ -1090,6 +1351,19 @@ def print_checks(rows, args):
         f"in {args.report_load_seconds:.1f} s; pivot {1000 / pivot.per_second:.1f} ms, "
         f"plain read_group {1000 / plain.per_second:.1f} ms (best of {REPORT_RUNS})"
     )
+    print(
+        f"offering: {OFFER_AGENTS} agents online, {args.offering_conversations:,} new "
+        f"conversations each offered, to {args.offering_agents_offered} of the agents "
+        f"(at most {args.offering_most_to_one:,} to one); "
+        f"{1000 / offering.per_second:.2f} ms and {offering.queries_per_op:.1f} queries per "
+        "conversation"
+    )
+    print(
+        f"auto-close data: {idle:,} idle conversations loaded with SQL in "
+        f"{args.autoclose_load_seconds:.1f} s; one cron run closed them in "
+        f"{args.autoclose_seconds:.1f} s, {args.autoclose_queries_per_1000:,.0f} queries per "
+        f"1,000 closed (batches of {AUTOCLOSE_BATCH}, no closing message)"
+    )
     print("\nacceptance checks:")
     print(f"webhook p95 <= 3 x /web/health p95: {yes(p95_ratio <= 3)} ({p95_ratio:.1f})")
     print(f"webhook p95 < 50 ms: {yes(webhook.p95_ms < 50)} ({webhook.p95_ms:.1f} ms)")
@@ -1105,6 +1379,16 @@ def print_checks(rows, args):
         f"{pivot_ms:.1f} ms vs {1000 / plain.per_second:.1f} ms)"
     )
     print(f"report pivot under 2 s: {yes(pivot_ms < 2000)} ({pivot_ms:.0f} ms)")
+    print(
+        f"offering with {OFFER_AGENTS} agents online: {offering.per_second:.1f} conversations "
+        f"routed and offered per second ({offering.queries_per_op:.1f} queries each; "
+        "no threshold given)"
+    )
+    print(
+        f"auto-close cron over {idle:,} idle conversations: {args.autoclose_seconds:.1f} s, "
+        f"{args.autoclose_queries_per_1000:,.0f} queries per 1,000 closed "
+        f"({autoclose.per_second:.0f} conversations/s; no threshold given)"
+    )
 
 
 def main():
@@ -1127,7 +1411,15 @@ def main():
         default=10,
         help="events bulk-loaded per conversation for the report benchmark",
     )
+    parser.add_argument(
+        "--autoclose-conversations",
+        type=int,
+        default=100_000,
+        help="idle conversations bulk-loaded for the auto-close cron benchmark",
+    )
     args = parser.parse_args()
+    if args.autoclose_conversations < 1:
+        parser.error("--autoclose-conversations must be at least 1")
     if args.count < 1 or args.requests < 2:
         parser.error("--count must be at least 1 and --requests at least 2")
     if args.report_conversations < 1 or args.report_events_per_conversation < 0:

@@ -1000,8 +1000,8 @@ class OmnichannelConversation(models.Model):
 
     def _offer_candidates(self):
         """Agents who may receive this offer, best first: available, connected, under the
-        team's capacity, not having passed on it; the customer's previous agent first, then
-        the least busy, then the one idle longest."""
+        team's capacity (offers pending count), not having passed on it; the customer's
+        previous agent first, then the least busy, then the one idle longest."""
         self.ensure_one()
         team = self.team_id
         agents = (
@@ -1014,11 +1014,19 @@ class OmnichannelConversation(models.Model):
         )
         if not agents:
             return agents
+        # What each agent holds: conversations taken, and offers still pending (a burst of new
+        # conversations must spread over the agents, not pile up on the first one).
         held = dict(
             self.sudo()._read_group(
                 [("user_id", "in", agents.ids), ("state", "=", "taken")], ["user_id"], ["__count"]
             )
         )
+        for agent, count in self.sudo()._read_group(
+            [("offered_user_id", "in", agents.ids), ("state", "=", "offered")],
+            ["offered_user_id"],
+            ["__count"],
+        ):
+            held[agent] = held.get(agent, 0) + count
         if team.omnichannel_capacity:
             agents = agents.filtered(lambda user: held.get(user, 0) < team.omnichannel_capacity)
         last_taken = dict(

@@ -127,6 +127,13 @@ class TestOffers(OmnichannelCase, MailCase):
         waiting = self.new("Waiting")
         self.assertEqual((waiting.state, waiting.offered_user_id.id), ("queued", False))
 
+    def test_a_burst_spreads_over_the_agents(self):
+        offered = [self.new(f"Burst {i}").offered_user_id for i in range(4)]
+        self.assertEqual(
+            sorted(agent.login for agent in offered),
+            sorted([self.agent_ana.login, self.agent_bruno.login] * 2),
+        )
+
     def test_open_queue_teams_offer_nothing(self):
         self.team_support.omnichannel_routing_mode = "open"
         conversation = self.new()
