@@ -54,6 +54,7 @@ class DiscussChannel(models.Model):
             for channel in self:
                 conversation = channel._get_omnichannel_conversation()
                 if conversation.state in ("queued", "offered"):
+                    # sudo: discuss.channel.member - who is already a member, to skip them
                     waiting = (
                         conversation._get_agent_partners()
                         - channel.sudo().channel_member_ids.partner_id

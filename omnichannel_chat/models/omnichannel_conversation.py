@@ -753,19 +753,15 @@ class OmnichannelConversation(models.Model):
             if self.state == "queued" and not self.offer_count:
                 self._offer_next()  # offer mode: the first message is what the offer shows
             return
-        author = message.author_id.user_ids.filtered(lambda user: not user.share)[:1]
         if self.env.context.get("omnichannel_system_message"):
-            # An automatic message (warning, closing): delivered, never an agent's reply.
-            provider = self.source_id._get_provider()
-            if provider is not None:
-                message._omnichannel_set_delivery("pending")
-                try:
-                    provider._send_message(self, message)
-                except UserError as error:
-                    # e.g. WhatsApp's 24-hour window has closed: the message stays, marked
-                    # as not delivered with the reason; the timer goes on.
-                    message._omnichannel_set_delivery("failed", str(error))
+            # An automatic message (warning, closing): delivered, never an agent's reply; a
+            # refusal (e.g. WhatsApp's closed window) marks it undelivered, the timer goes on.
+            try:
+                self._deliver(message)
+            except UserError as error:
+                message._omnichannel_set_delivery("failed", str(error))
             return
+        author = message.author_id.user_ids.filtered(lambda user: not user.share)[:1]
         if not author:
             return
         figures.write(
@@ -775,10 +771,7 @@ class OmnichannelConversation(models.Model):
                 "agent_message_count": self.agent_message_count + 1,
             }
         )
-        provider = self.source_id._get_provider()
-        if provider is not None:  # an empty recordset: test against None
-            message._omnichannel_set_delivery("pending")
-            provider._send_message(self, message)
+        self._deliver(message)
         if (
             self.state in ("queued", "offered")
             and self.team_id.omnichannel_take_on_reply
@@ -786,6 +779,13 @@ class OmnichannelConversation(models.Model):
             and (author in self.team_id.user_ids or author.has_group(MANAGER_GROUP))
         ):
             self.with_user(author).action_take()
+
+    def _deliver(self, message):
+        """Hand a public message to the source's provider, if the source has one."""
+        provider = self.source_id._get_provider()
+        if provider is not None:  # an empty recordset: test against None
+            message._omnichannel_set_delivery("pending")
+            provider._send_message(self, message)
 
     def _get_agent_partners(self):
         """The partners of the agents handling or able to read it now (for its bus)."""
@@ -1016,12 +1016,13 @@ class OmnichannelConversation(models.Model):
             return agents
         # What each agent holds: conversations taken, and offers still pending (a burst of new
         # conversations must spread over the agents, not pile up on the first one).
+        # Called on the superuser conversation (_offer_next): counts over the whole team.
         held = dict(
-            self.sudo()._read_group(
+            self._read_group(
                 [("user_id", "in", agents.ids), ("state", "=", "taken")], ["user_id"], ["__count"]
             )
         )
-        for agent, count in self.sudo()._read_group(
+        for agent, count in self._read_group(
             [("offered_user_id", "in", agents.ids), ("state", "=", "offered")],
             ["offered_user_id"],
             ["__count"],
@@ -1030,9 +1031,7 @@ class OmnichannelConversation(models.Model):
         if team.omnichannel_capacity:
             agents = agents.filtered(lambda user: held.get(user, 0) < team.omnichannel_capacity)
         last_taken = dict(
-            self.env["omnichannel.event"]
-            .sudo()
-            ._read_group(
+            self.env["omnichannel.event"]._read_group(
                 [("kind", "=", "take"), ("to_user_id", "in", agents.ids)],
                 ["to_user_id"],
                 ["date:max"],
@@ -1137,6 +1136,7 @@ class OmnichannelConversation(models.Model):
                     "rona", actor=None, from_state="offered", to_user_id=agent.id
                 )
                 conversation._notify_agents(agent, "removed")
+                # sudo: res.users - the timer sets the agent Not ready (RONA), for no user
                 agent.sudo()._omnichannel_set_status("not_ready", "rona")
                 conversation._offer_next()
             done += len(batch)

@@ -37,6 +37,7 @@ class DiscussChannel(models.Model):
         guest = self.env["mail.guest"]._get_guest_from_context()
         ip_address = visitor_ip_address()
         self.env["omnichannel.livechat.block"]._check_visitor(ip_address, guest)
+        # sudo: im_livechat.channel - the limit of the visitor's channel, a public setting
         limit = self.sudo().livechat_channel_id.omnichannel_max_messages_per_minute
         if not limit or not ip_address:
             return

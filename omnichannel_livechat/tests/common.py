@@ -37,13 +37,10 @@ class LivechatCase(HttpCase):
         self.url_open("/web/session/logout")
         self.opener.cookies.clear()
 
-    def visitor_opens(self, name="Visitor 42", persisted=True, cors=False, guest_token=None):
-        params = {"channel_id": self.livechat.id, "anonymous_name": name, "persisted": persisted}
-        route = "/im_livechat/get_session"
-        if cors:
-            route = "/im_livechat/cors/get_session"
-            params["guest_token"] = guest_token or ""
-        return self.make_jsonrpc_request(route, params)
+    def visitor_opens(self, name="Visitor 42", cors=False, guest_token=None):
+        return self.make_jsonrpc_request(
+            *self.session_params(cors=cors, guest_token=guest_token, name=name)
+        )
 
     def channel_of(self, session):
         return self.env["discuss.channel"].browse(session["discuss.channel"][0]["id"])
@@ -52,20 +49,9 @@ class LivechatCase(HttpCase):
         return self.Conversation.search([("channel_id", "=", channel.id)])
 
     def visitor_says(self, channel, body, cors=False, guest_token=None):
-        params = {
-            "thread_model": "discuss.channel",
-            "thread_id": channel.id,
-            "post_data": {
-                "body": body,
-                "message_type": "comment",
-                "subtype_xmlid": "mail.mt_comment",
-            },
-        }
-        route = "/mail/message/post"
-        if cors:
-            route = "/im_livechat/cors/message/post"
-            params["guest_token"] = guest_token
-        return self.make_jsonrpc_request(route, params)
+        return self.make_jsonrpc_request(
+            *self.post_params(channel, body, cors=cors, guest_token=guest_token)
+        )
 
     def visitor_reads(self, channel, cors=False, guest_token=None):
         params = {"channel_id": channel.id}

@@ -59,6 +59,7 @@ class OmnichannelConversation(models.Model):
         # sudo: omnichannel.conversation - reading is allowed; the receipt is the source's
         conversation = self.sudo()
         last_read = conversation.whatsapp_last_read_message_id.id or 0
+        # sudo: mail.message - the customer's messages of a conversation the agent reads
         message = (
             self.env["mail.message"]
             .sudo()

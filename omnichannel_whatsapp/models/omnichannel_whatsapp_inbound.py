@@ -221,7 +221,7 @@ class OmnichannelWhatsappInbound(models.Model):
 
     def action_retry(self):
         self.write({"state": "pending", "attempts": 0, "error": False})
-        self.env.ref("omnichannel_whatsapp.ir_cron_process_inbound")._trigger()
+        self._trigger_processing()
 
     def _process(self):
         self.ensure_one()
@@ -235,6 +235,7 @@ class OmnichannelWhatsappInbound(models.Model):
 
     @api.model
     def _trigger_processing(self):
+        # sudo: ir.cron - the webhook (public) and managers' retries wake the processing job
         self.env.ref("omnichannel_whatsapp.ir_cron_process_inbound").sudo()._trigger()
 
     # ------------------------------------------------------------------------------------------

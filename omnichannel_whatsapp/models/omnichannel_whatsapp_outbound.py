@@ -259,9 +259,8 @@ class OmnichannelWhatsappOutbound(models.Model):
         )
         if self.message_id and wamid:
             if not self.message_id.omnichannel_whatsapp_id:
-                self.message_id.sudo().omnichannel_whatsapp_id = (
-                    wamid  # sudo: mail.message - Meta's id
-                )
+                # sudo: mail.message - Meta's id of the message, recorded by the sender
+                self.message_id.sudo().omnichannel_whatsapp_id = wamid
             self._apply_status("sent")
         if wamid:
             self.env["omnichannel.whatsapp.inbound"]._apply_waiting_statuses([wamid])
