@@ -63,4 +63,4 @@ class OmnichannelConversationController(Controller):
     def agent_status(self, status, reason=False):
         user = request.env.user
         user._omnichannel_set_status(status, reason)
-        return {"status": user.omnichannel_status, "reason": user.omnichannel_not_ready_reason}
+        return user._get_omnichannel_agent_data()

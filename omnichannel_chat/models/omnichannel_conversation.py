@@ -813,17 +813,7 @@ class OmnichannelConversation(models.Model):
                 }
             )
         if change == "offered":
-            first = conversation._get_public_messages()[-1:]
-            payload.update(
-                {
-                    "name": conversation.name,
-                    "team": conversation.team_id.name,
-                    "source": conversation.source_id.name,
-                    "first_message": html2plaintext(first.body or "")[:200] if first else "",
-                    "waiting_since": fields.Datetime.to_string(conversation.waiting_since),
-                    "deadline": fields.Datetime.to_string(conversation.offer_deadline),
-                }
-            )
+            payload.update(conversation._get_offer_payload())
         for partner in users.partner_id:
             partner._bus_send("omnichannel.conversation/changed", payload)
         # Supervisors' live board: one ping to the managers' group channel (xmlid cached).
@@ -831,6 +821,32 @@ class OmnichannelConversation(models.Model):
             self.env["ir.model.data"]._xmlid_to_res_id(MANAGER_GROUP)
         )
         managers._bus_send("omnichannel.board/changed", {"id": self.id, "change": change})
+
+    def _get_offer_payload(self):
+        """What the offer pop-up shows: customer, team, source, first message, since when the
+        customer waits and until when the offer stands."""
+        self.ensure_one()
+        first = self._get_public_messages()[-1:]
+        return {
+            "id": self.id,
+            "channel_id": self.channel_id.id,
+            "name": self.name,
+            "team": self.team_id.name,
+            "source": self.source_id.name,
+            "source_icon": self.source_id.icon,
+            "first_message": html2plaintext(first.body or "")[:200] if first else "",
+            "waiting_since": fields.Datetime.to_string(self.waiting_since),
+            "deadline": fields.Datetime.to_string(self.offer_deadline),
+        }
+
+    @api.model
+    def _get_my_offers(self):
+        """The offers standing for the current agent (the pop-up shows them after a reload)."""
+        # sudo: omnichannel.conversation - only the offers made to the caller
+        offers = self.sudo().search(
+            [("state", "=", "offered"), ("offered_user_id", "=", self.env.uid)]
+        )
+        return [offer._get_offer_payload() for offer in offers]
 
     # ------------------------------------------------------------------------------------------
     # Timers (crons): safe to run twice at once, in batches committed one by one

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 
 from .omnichannel_agent_status import AGENT_STATUSES, NOT_READY_REASONS
 
+AGENT_GROUP = "omnichannel_chat.group_omnichannel_agent"
 MANAGER_GROUP = "omnichannel_chat.group_omnichannel_manager"
 
 
@@ -45,7 +46,32 @@ class ResUsers(models.Model):
         self.sudo().write({"omnichannel_status": status, "omnichannel_not_ready_reason": reason})
         # sudo: omnichannel.agent.status - the history is kept for reports, not edited
         self.env["omnichannel.agent.status"].sudo()._record(self, status, reason)
+        # Every tab of the agent shows it, also when the system set it (RONA).
+        self.partner_id._bus_send("omnichannel.agent/status", self._get_omnichannel_agent_data())
         if status == "available":
             # sudo: omnichannel.conversation - offers wait for agents becoming available
             self.env["omnichannel.conversation"].sudo()._offer_waiting_to(self)
         return True
+
+    def _get_omnichannel_agent_data(self):
+        """The agent's status as Discuss shows it in the systray."""
+        self.ensure_one()
+        return {
+            "status": self.omnichannel_status,
+            "reason": self.omnichannel_not_ready_reason or False,
+        }
+
+    def _init_store_data(self, store, /):
+        result = super()._init_store_data(store)
+        user = self.env.user
+        if not user._is_public() and user.has_group(AGENT_GROUP):
+            store.add(
+                {
+                    "omnichannel": {
+                        **user._get_omnichannel_agent_data(),
+                        "is_manager": user.has_group(MANAGER_GROUP),
+                        "offers": self.env["omnichannel.conversation"]._get_my_offers(),
+                    }
+                }
+            )
+        return result

@@ -16,3 +16,4 @@ from . import test_reporting
 from . import test_timers
 from . import test_agent_status
 from . import test_offers
+from . import test_offer_tour

@@ -1,6 +1,12 @@
 import json
+from unittest.mock import patch
 
+from odoo.http import root
+from odoo.sql_db import TestCursor
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+from odoo.addons.bus.models.bus import dispatch, hashable
+from odoo.addons.bus.tests.common import WebsocketCase
 
 
 class OmnichannelSetup:
@@ -88,3 +94,35 @@ class OmnichannelHttpCase(OmnichannelSetup, HttpCase):
 
     def act(self, user, conversation, action, **params):
         return self.call(user, f"/omnichannel/conversation/{conversation.id}/{action}", **params)
+
+
+class OmnichannelBrowserCase(OmnichannelSetup, WebsocketCase):
+    """Chromium tests with Odoo's bus live, as in production. A test cursor never commits, so
+    Odoo skips the NOTIFY that wakes the websockets after a commit: this does it instead, for
+    the channels each request notified (the rows are there, in the test transaction)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Read the addons' manifests once now: the browser's parallel first requests would
+        # parse them in threads, which CPython 3.11.7's ast.parse does not survive (gh-106905).
+        root.statics  # noqa: B018
+        commit = TestCursor.commit
+
+        def commit_and_notify(cursor):
+            cursor.flush()  # runs the precommit hooks that write the bus rows
+            channels = list(cursor.postcommit.data.get("bus.bus.channels", ()))
+            commit(cursor)
+            sockets = set()
+            for channel in channels:
+                sockets.update(dispatch._channels_to_ws.get(hashable(channel), ()))
+            for socket in sockets:
+                socket.trigger_notification_dispatching()
+
+        cls.startClassPatcher(patch.object(TestCursor, "commit", commit_and_notify))
+
+    def set_online(self, *users):
+        """Users online for routing, as their open Discuss keeps them."""
+        for user in users:
+            self.env["bus.presence"].create({"user_id": user.id, "status": "online"})
+        self.env["res.users"].browse([user.id for user in users]).invalidate_recordset()

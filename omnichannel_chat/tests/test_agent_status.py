@@ -4,6 +4,9 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from odoo.addons.mail.tests.common import MailCase
+from odoo.addons.mail.tools.discuss import Store
+
 from .common import OmnichannelCase, OmnichannelHttpCase
 
 
@@ -31,6 +34,28 @@ class TestAgentStatus(OmnichannelCase):
         self.assertEqual(
             Status.with_user(self.manager).search([]).user_id, self.agent_ana | self.agent_bruno
         )
+
+    def store_data(self, user):
+        store = Store()
+        self.env["res.users"].with_user(user)._init_store_data(store)
+        return store.get_result()["Store"].get("omnichannel")
+
+    def test_discuss_gets_the_status_and_standing_offers_with_the_page(self):
+        self.team_support.omnichannel_routing_mode = "offer"
+        self.env["bus.presence"].create({"user_id": self.agent_ana.id, "status": "online"})
+        self.agent_ana.invalidate_recordset()
+        conversation = self.route(body="Where is my parcel?")
+        data = self.store_data(self.agent_ana)
+        self.assertEqual(
+            (data["status"], data["reason"], data["is_manager"]), ("available", False, False)
+        )
+        [offer] = data["offers"]
+        self.assertEqual(
+            (offer["id"], offer["channel_id"], offer["team"], offer["first_message"]),
+            (conversation.id, conversation.channel_id.id, "Test Support", "Where is my parcel?"),
+        )
+        self.assertEqual(self.store_data(self.agent_bruno)["offers"], [])
+        self.assertIsNone(self.store_data(self.internal_user), "no agent, no omnichannel data")
 
     def test_offline_comes_from_odoo_presence(self):
         self.assertEqual(self.agent_ana.omnichannel_effective_status, "offline")
@@ -100,6 +125,23 @@ class TestOwnerGone(OmnichannelCase):
         self.presence(self.agent_ana, minutes_ago=600)
         self.assertEqual(self.Conversation._cron_requeue_owner_gone(), 0)
         self.assertEqual(conversation.state, "taken")
+
+
+@tagged("post_install", "-at_install")
+class TestStatusOnTheBus(OmnichannelCase, MailCase):
+    def test_every_tab_of_the_agent_learns_the_new_status(self):
+        """Also when the system sets it (RONA): the systray follows the bus."""
+        self._reset_bus()
+        with self.assertBus(
+            [(self.env.cr.dbname, "res.partner", self.agent_ana.partner_id.id)],
+            [
+                {
+                    "type": "omnichannel.agent/status",
+                    "payload": {"status": "not_ready", "reason": "rona"},
+                }
+            ],
+        ):
+            self.agent_ana.sudo()._omnichannel_set_status("not_ready", "rona")
 
 
 @tagged("post_install", "-at_install")
