@@ -29,6 +29,7 @@ class OmnichannelConversationController(Controller):
         "mark_unread": "action_mark_unread",
         "create_ticket": "action_create_ticket",
         "link_ticket": "action_link_ticket",
+        "update_contact": "action_update_contact",
     }
 
     @route(
@@ -51,9 +52,29 @@ class OmnichannelConversationController(Controller):
             conversation, search=search, category_id=category_id, lang=lang
         )
 
+    @route("/omnichannel/channel/<int:channel_id>/conversation", type="json", auth="user")
+    def channel_conversation(self, channel_id):
+        """The conversation on a Discuss channel, as its thread header shows it."""
+        conversation = request.env["omnichannel.conversation"].search(
+            [("channel_id", "=", channel_id)], limit=1
+        )
+        return conversation._get_state_for_current_user() if conversation else False
+
+    @route("/omnichannel/conversation/<int:conversation_id>/info", type="json", auth="user")
+    def conversation_info(self, conversation_id):
+        return request.env["omnichannel.conversation"].browse(conversation_id)._get_info_panel()
+
+    @route("/omnichannel/transfer_targets", type="json", auth="user")
+    def transfer_targets(self, search="", exclude_conversation_id=None):
+        return request.env["omnichannel.conversation"]._get_transfer_targets(
+            search, exclude_conversation_id
+        )
+
     @route("/omnichannel/desk", type="json", auth="user")
-    def desk(self, archived=False, sort="waiting"):
-        return request.env["omnichannel.conversation"]._get_desk(archived=archived, sort=sort)
+    def desk(self, archived=False, sort="waiting", resolved=False):
+        return request.env["omnichannel.conversation"]._get_desk(
+            archived=archived, sort=sort, resolved=resolved
+        )
 
     @route("/omnichannel/live_board", type="json", auth="user")
     def live_board(self):

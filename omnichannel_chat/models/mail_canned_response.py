@@ -80,6 +80,7 @@ class MailCannedResponse(models.Model):
                 "shortcut": reply.source,
                 "description": reply.description or "",
                 "category": reply.omnichannel_category_id.name or "",
+                "category_id": reply.omnichannel_category_id.id,
                 "lang": reply.omnichannel_lang or "",
                 "text": reply._omnichannel_render(conversation),
             }

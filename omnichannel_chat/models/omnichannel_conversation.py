@@ -1331,22 +1331,219 @@ class OmnichannelConversation(models.Model):
         visible = self.search_count([("id", "=", self.id)])
         if not visible:
             return {"id": self.id, "visible": False}
+
+        def user_data(user):
+            return {"id": user.id, "name": user.name} if user else False
+
+        customer = self.partner_id
         return {
             "id": self.id,
             "visible": True,
+            "channel_id": self.channel_id.id,
+            "name": self.name,
             "state": self.state,
             "conference_state": self.conference_state,
-            "owner": {"id": self.user_id.id, "name": self.user_id.name} if self.user_id else False,
+            "owner": user_data(self.user_id),
+            "offered_to": user_data(self.offered_user_id),
+            "invitee": user_data(self.conference_invitee_id),
+            "participants": [user_data(user) for user in self.participant_ids],
             "team": {"id": self.team_id.id, "name": self.team_id.name},
+            "source": {
+                "code": self.source_id.code,
+                "name": self.source_id.name,
+                "icon": self.source_id.icon,
+            },
+            "customer": {
+                "partner_id": customer.id,
+                "name": customer.name or self.guest_id.name or self.name,
+                "phone": customer.phone or customer.mobile or False,
+                "email": customer.email or False,
+            },
             "is_archived": self.is_archived,
             "tag_ids": self.tag_ids.ids,
+            "tags": [{"id": tag.id, "name": tag.name} for tag in self.tag_ids],
+            "reason": self.reason_id.name or False,
             "unread": self._get_unread_counters()[self.id],
             "ticket": (
                 {"id": self.ticket_id.id, "name": self.ticket_id.display_name}
                 if self.ticket_id
                 else False
             ),
+            "actions": self._get_available_actions(),
         }
+
+    def _get_info_panel(self):
+        """The info panel: the contact, who takes part, the tags, the ticket, every
+        conversation with this contact (any source, any agent) and this one's event log."""
+        self.ensure_one()
+        self._check_agent()
+        # sudo: omnichannel.conversation - the contact's history across teams and agents is
+        # shown to whoever reads this conversation (names and dates, read-only)
+        conversation = self.sudo()
+        history = conversation.search(
+            self._customer_domain_any_source(conversation.partner_id, conversation.guest_id),
+            order="id desc",
+            limit=50,
+        )
+        kinds = dict(self.env["omnichannel.event"]._fields["kind"]._description_selection(self.env))
+        states = dict(self._fields["state"]._description_selection(self.env))
+        return {
+            "id": self.id,
+            "customer": self._get_state_for_current_user()["customer"],
+            "participants": [
+                {"id": user.id, "name": user.name, "role": role}
+                for user, role in [(conversation.user_id, "owner")]
+                + [(user, "participant") for user in conversation.participant_ids]
+                if user
+            ],
+            "history": [
+                {
+                    "id": other.id,
+                    "channel_id": other.channel_id.id,
+                    "name": other.name,
+                    "source": other.source_id.name,
+                    "source_icon": other.source_id.icon,
+                    "state": states[other.state],
+                    "owner": other.user_id.name or False,
+                    "date": fields.Datetime.to_string(other.create_date),
+                    "current": other == conversation,
+                }
+                for other in history
+            ],
+            "events": [
+                {
+                    "id": event.id,
+                    "kind": event.kind,
+                    "label": kinds[event.kind],
+                    "date": fields.Datetime.to_string(event.date),
+                    "by": event.user_id.name or False,
+                    "to": event.to_user_id.name or event.to_team_id.name or False,
+                    "detail": event.reason_id.name or event.tag_id.name or event.note or False,
+                }
+                for event in conversation.event_ids.sorted("id")
+            ],
+        }
+
+    @api.model
+    def _customer_domain_any_source(self, partner, guest):
+        if partner:
+            return [("partner_id", "=", partner.id)]
+        return [("guest_id", "=", guest.id)]
+
+    def action_update_contact(self, name=None, phone=None, email=None):
+        """Correct the contact's name, number or email from the conversation: saved on the
+        contact, for every agent."""
+        self.ensure_one()
+        self._check_agent()
+        self._check_can_act()
+        partner = self.sudo().partner_id
+        if not partner:
+            raise UserError(self.env._("This visitor is no contact yet."))
+        values = {
+            field: value.strip()
+            for field, value in (("name", name), ("phone", phone), ("email", email))
+            if value is not None
+        }
+        if "name" in values and not values["name"]:
+            raise UserError(self.env._("A contact needs a name."))
+        # sudo: res.partner - agents correct their conversation's contact (checked above),
+        # these three fields only
+        partner.sudo().write(values)
+        return True
+
+    @api.model
+    def _get_transfer_targets(self, search="", conversation_id=None):
+        """Agents (with their status now) and teams to transfer or invite to, by name."""
+        self._check_agent_group()
+        conversation = self.browse(conversation_id).exists() if conversation_id else self
+        # sudo: res.users - agents' names and statuses, for every agent to pick a colleague
+        agents = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("groups_id", "in", self.env["ir.model.data"]._xmlid_to_res_id(AGENT_GROUP)),
+                    ("name", "ilike", search or ""),
+                    ("id", "not in", (self.env.user | conversation.sudo().user_id).ids),
+                    ("share", "=", False),
+                ],
+                order="name",
+                limit=20,
+            )
+        )
+        # sudo: helpdesk.ticket.team - every team is a transfer target, whoever reads it
+        teams = (
+            self.env["helpdesk.ticket.team"]
+            .sudo()
+            .search([("name", "ilike", search or "")], order="name", limit=20)
+        )
+        return {
+            "agents": [
+                {
+                    "id": agent.id,
+                    "name": agent.name,
+                    "status": agent.omnichannel_effective_status,
+                    "status_label": dict(
+                        agent._fields["omnichannel_effective_status"]._description_selection(
+                            self.env
+                        )
+                    )[agent.omnichannel_effective_status],
+                }
+                for agent in agents
+            ],
+            "teams": [{"id": team.id, "name": team.name} for team in teams],
+        }
+
+    def _get_available_actions(self):
+        """The actions the current user may take now, as the action_* methods check them:
+        the thread header shows these and nothing else."""
+        self.ensure_one()
+        user = self.env.user
+        if not user.has_group(AGENT_GROUP):
+            return []
+        manager = self._is_manager()
+        owner_or_manager = manager or self.user_id == user
+        in_team = user in self.team_id.user_ids
+        can_act = (
+            manager
+            or user == self.user_id
+            or user in self.participant_ids
+            or (self.state in ("queued", "offered") and in_team)
+        )
+        actions = ["archive" if not self.is_archived else "unarchive"]
+        if user in self.user_id | self.participant_ids:
+            actions.append("mark_unread")  # on their own membership
+        if self.state == "offered" and self.offered_user_id == user:
+            actions += ["accept_offer", "decline_offer"]
+        elif self.state == "queued" or (self.state == "offered" and manager):
+            if in_team or manager:
+                actions.append("take")
+        if self.conference_state == "requested" and self.conference_invitee_id == user:
+            actions += ["accept_conference", "decline_conference"]
+        if self.state == "taken" and owner_or_manager:
+            if self.conference_state == "none":
+                actions.append("transfer")
+            if self.conference_state != "requested":
+                actions.append("invite")
+            if self.conference_state != "none":
+                actions.append("end_conference")
+        if (
+            self.state == "taken"
+            and self.conference_state == "active"
+            and user in self.user_id | self.participant_ids
+        ):
+            actions.append("leave_conference")
+        if self.state != "resolved" and (owner_or_manager if self.state == "taken" else can_act):
+            actions.append("resolve")
+        if self.state == "resolved" and owner_or_manager:
+            actions.append("reopen")
+        if can_act and self.state != "resolved":
+            actions += ["add_tags", "remove_tags", "post_note", "link_ticket", "quick_replies"]
+            if self.partner_id:
+                actions.append("update_contact")
+            if not self.ticket_id:
+                actions.append("create_ticket")
+        return actions
 
     # ------------------------------------------------------------------------------------------
     # The agent's desk
@@ -1357,25 +1554,34 @@ class OmnichannelConversation(models.Model):
         "activity": "write_date desc, id desc",  # last activity first
     }
 
+    DESK_RESOLVED_LIMIT = 80
+
     @api.model
-    def _get_desk(self, archived=False, sort="waiting"):
+    def _get_desk(self, archived=False, sort="waiting", resolved=False):
         """What an agent's desk lists, in a number of queries that does not grow with the
         number of conversations: the queue of their teams, their own, their conferences.
-        `archived` shows the ones they archived instead (resolved ones included)."""
+        `archived` shows the ones they archived instead (resolved ones included); `resolved`
+        the latest resolved ones they see, to reopen one."""
         self._check_agent_group()
         order = self.DESK_ORDERS.get(sort)
         if not order:
             raise UserError(self.env._("Unknown sort: %s", sort))
+        limit = None
         domain = [("is_archived", "=", bool(archived))]
-        if not archived:
+        if resolved:
+            domain.append(("state", "=", "resolved"))
+            order, limit = "resolved_date desc, id desc", self.DESK_RESOLVED_LIMIT
+        elif not archived:
             domain.append(("state", "!=", "resolved"))
-        conversations = self.search(domain, order=order)
+        conversations = self.search(domain, order=order, limit=limit)
         last_messages = conversations._get_last_public_messages()
         unread = conversations._get_unread_counters()
         user = self.env.user
-        desk = {"queue": [], "mine": [], "conferences": [], "others": []}
+        desk = {"queue": [], "mine": [], "conferences": [], "others": [], "resolved": []}
         for conversation in conversations:
-            if conversation.state in ("queued", "offered"):
+            if conversation.state == "resolved":
+                section = "resolved"
+            elif conversation.state in ("queued", "offered"):
                 section = "queue"
             elif conversation.user_id == user:
                 section = "mine"
@@ -1400,6 +1606,7 @@ class OmnichannelConversation(models.Model):
                     "conference_state": conversation.conference_state,
                     "waiting_since": conversation.waiting_since,
                     "tags": conversation.tag_ids.mapped("name"),
+                    "offered_to_me": conversation.offered_user_id == user,
                     "unread": unread.get(conversation.id, 0),
                     "last_message": last_messages.get(conversation.id),
                 }

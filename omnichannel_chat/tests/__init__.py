@@ -17,3 +17,4 @@ from . import test_timers
 from . import test_agent_status
 from . import test_offers
 from . import test_offer_tour
+from . import test_desk_tours
