@@ -21,6 +21,7 @@
         "views/omnichannel_configuration_views.xml",
         "views/omnichannel_menus.xml",
         "report/omnichannel_report_views.xml",
+        "wizard/omnichannel_conversation_assign_views.xml",
     ],
     "demo": [
         "demo/omnichannel_demo.xml",

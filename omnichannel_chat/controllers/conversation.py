@@ -30,6 +30,7 @@ class OmnichannelConversationController(Controller):
         "create_ticket": "action_create_ticket",
         "link_ticket": "action_link_ticket",
         "update_contact": "action_update_contact",
+        "assign": "action_assign",
     }
 
     @route(

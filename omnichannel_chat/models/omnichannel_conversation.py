@@ -90,6 +90,11 @@ class OmnichannelConversation(models.Model):
     waiting_since = fields.Datetime(
         readonly=True, help="When it last entered a queue: the sort key of the queue."
     )
+    waiting_minutes = fields.Integer(
+        compute="_compute_waiting_minutes",
+        search="_search_waiting_minutes",
+        help="How long it has waited in the queue, in minutes (0 once taken).",
+    )
     first_taken_date = fields.Datetime(readonly=True)
     first_agent_reply_date = fields.Datetime(readonly=True)
     last_customer_message_date = fields.Datetime(readonly=True)
@@ -188,6 +193,23 @@ class OmnichannelConversation(models.Model):
             utc.localize(start), utc.localize(end), compute_leaves=True
         )["hours"]
         return round(hours * 3600.0, 3)
+
+    @api.depends("state", "waiting_since")
+    def _compute_waiting_minutes(self):
+        now = fields.Datetime.now()
+        for conversation in self:
+            queued = conversation.state in ("queued", "offered") and conversation.waiting_since
+            conversation.waiting_minutes = (
+                int((now - conversation.waiting_since).total_seconds() // 60) if queued else 0
+            )
+
+    def _search_waiting_minutes(self, operator, value):
+        """Waiting more (or less) than N minutes: a comparison on waiting_since, indexed."""
+        if operator not in (">", ">=", "<", "<="):
+            raise UserError(self.env._("Compare the waiting time with >, >=, < or <=."))
+        threshold = fields.Datetime.now() - timedelta(minutes=int(value))
+        flipped = {">": "<", ">=": "<=", "<": ">", "<=": ">="}[operator]
+        return [("state", "in", ("queued", "offered")), ("waiting_since", flipped, threshold)]
 
     @api.depends("archived_user_ids")
     @api.depends_context("uid")
@@ -327,6 +349,13 @@ class OmnichannelConversation(models.Model):
             )
         if not confirm:
             conversation._check_capacity(self.env.user)
+        return self._assign_from_queue(self.env.user)
+
+    def _assign_from_queue(self, user):
+        """Give a queued (or offered) conversation to `user`: the agent taking it, or the one
+        a manager assigns it to. One UPDATE guarded by the state: of two at once, one wins."""
+        # sudo: omnichannel.conversation - callers checked the rights to take or assign
+        conversation = self.sudo()
         from_state = conversation.state
         if from_state not in ("queued", "offered"):
             raise UserError(conversation._already_handled_message())
@@ -336,13 +365,13 @@ class OmnichannelConversation(models.Model):
         self.env.cr.execute(
             """
             UPDATE omnichannel_conversation
-               SET state = 'taken', user_id = %(uid)s, write_uid = %(uid)s, write_date = %(now)s,
+               SET state = 'taken', user_id = %(uid)s, write_uid = %(actor)s, write_date = %(now)s,
                    offered_user_id = NULL, offer_deadline = NULL,
                    first_taken_date = COALESCE(first_taken_date, %(now)s)
              WHERE id = %(id)s AND state IN ('queued', 'offered')
             RETURNING id
             """,
-            {"uid": self.env.uid, "now": now, "id": self.id},
+            {"uid": user.id, "actor": self.env.uid, "now": now, "id": self.id},
         )
         taken = self.env.cr.fetchone()
         self.invalidate_recordset(
@@ -360,12 +389,26 @@ class OmnichannelConversation(models.Model):
         conversation._compute_business_durations()
         if not taken:
             raise UserError(conversation._already_handled_message())
-        self._join_channel(self.env.user)
+        self._join_channel(user)
         self._on_owner_changed()
-        self._log_event("take", from_state=from_state, to_state="taken", to_user_id=self.env.uid)
-        conversation._notify_agents(conversation.team_id.user_ids - self.env.user, "unqueued")
-        conversation._notify_agents(self.env.user, "assigned")
+        self._log_event("take", from_state=from_state, to_state="taken", to_user_id=user.id)
+        conversation._notify_agents(conversation.team_id.user_ids - user, "unqueued")
+        conversation._notify_agents(user, "assigned")
         return True
+
+    def action_assign(self, user_id, note=None):
+        """A manager gives the conversation to an agent: from the queue, or from its owner
+        (a transfer). The agent's capacity does not stop a manager."""
+        self.ensure_one()
+        self._check_agent()
+        if not self._is_manager():
+            raise AccessError(self.env._("Only omnichannel managers assign conversations."))
+        target = self._get_agent(user_id)
+        if self.state in ("queued", "offered"):
+            return self._assign_from_queue(target)
+        if self.state == "taken":
+            return self.action_transfer(user_id=target.id, note=note)
+        raise UserError(self.env._("This conversation is resolved."))
 
     def _check_capacity(self, user):
         """Taking beyond the team's limit of conversations per agent is confirmed first."""
@@ -827,6 +870,7 @@ class OmnichannelConversation(models.Model):
         customer waits and until when the offer stands."""
         self.ensure_one()
         first = self._get_public_messages()[-1:]
+        now = fields.Datetime.now()
         return {
             "id": self.id,
             "channel_id": self.channel_id.id,
@@ -837,6 +881,9 @@ class OmnichannelConversation(models.Model):
             "first_message": html2plaintext(first.body or "")[:200] if first else "",
             "waiting_since": fields.Datetime.to_string(self.waiting_since),
             "deadline": fields.Datetime.to_string(self.offer_deadline),
+            # relative to now, so that the browser's clock does not matter
+            "seconds_left": max(0, int((self.offer_deadline - now).total_seconds())),
+            "waited_seconds": max(0, int((now - (self.waiting_since or now)).total_seconds())),
         }
 
     @api.model
@@ -1537,6 +1584,11 @@ class OmnichannelConversation(models.Model):
             actions.append("resolve")
         if self.state == "resolved" and owner_or_manager:
             actions.append("reopen")
+        if manager and (
+            self.state in ("queued", "offered")
+            or (self.state == "taken" and self.conference_state == "none")
+        ):
+            actions.append("assign")
         if can_act and self.state != "resolved":
             actions += ["add_tags", "remove_tags", "post_note", "link_ticket", "quick_replies"]
             if self.partner_id:
@@ -1579,7 +1631,7 @@ class OmnichannelConversation(models.Model):
         user = self.env.user
         desk = {"queue": [], "mine": [], "conferences": [], "others": [], "resolved": []}
         for conversation in conversations:
-            if conversation.state == "resolved":
+            if resolved:
                 section = "resolved"
             elif conversation.state in ("queued", "offered"):
                 section = "queue"

@@ -18,3 +18,4 @@ from . import test_agent_status
 from . import test_offers
 from . import test_offer_tour
 from . import test_desk_tours
+from . import test_desk_actions

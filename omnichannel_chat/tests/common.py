@@ -1,9 +1,11 @@
 import json
 from unittest.mock import patch
 
+from odoo import http
 from odoo.http import root
+from odoo.service import security
 from odoo.sql_db import TestCursor
-from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, get_db_name, new_test_user
 
 from odoo.addons.bus.models.bus import dispatch, hashable
 from odoo.addons.bus.tests.common import WebsocketCase
@@ -120,6 +122,19 @@ class OmnichannelBrowserCase(OmnichannelSetup, WebsocketCase):
                 socket.trigger_notification_dispatching()
 
         cls.startClassPatcher(patch.object(TestCursor, "commit", commit_and_notify))
+
+    def new_session(self, user):
+        """A logged-in web session of `user` apart from the browser's: a second agent's
+        requests, through the same routes and checks as a second browser's."""
+        session = root.session_store.new()
+        session.update(http.get_default_session(), db=get_db_name())
+        env = self.env(user=user)
+        session.uid = user.id
+        session.login = user.login
+        session.session_token = security.compute_session_token(session, env)
+        session.context = dict(env["res.users"].context_get())
+        root.session_store.save(session)
+        return session
 
     def set_online(self, *users):
         """Users online for routing, as their open Discuss keeps them."""

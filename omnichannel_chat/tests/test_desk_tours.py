@@ -1,4 +1,11 @@
+import threading
+import time
+from unittest.mock import patch
+
+import requests
+
 from odoo.tests import tagged
+from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 
 from .common import OmnichannelBrowserCase
 
@@ -41,3 +48,97 @@ class TestDeskTours(OmnichannelBrowserCase):
         reply = messages.filtered(lambda m: "your order leaves today" in (m.body or ""))
         self.assertIn("Sorry Customer, your order leaves today.", reply.body)
         self.assertFalse(reply._is_omnichannel_internal_note())
+
+
+@tagged("post_install", "-at_install")
+class TestDeskTwoAgentsTours(OmnichannelBrowserCase):
+    """Transfers, conferences and the other actions, each agent in their own browser session,
+    one after the other (the second checks what the first did)."""
+
+    def setUp(self):
+        super().setUp()
+        self.carmen = self.route(body="Hello, my order is late")
+        self.carmen.with_user(self.agent_ana).action_take()
+
+    def test_transfer_to_an_agent_and_to_a_team(self):
+        diego = self.route(
+            partner=self.env["res.partner"].create({"name": "Customer Diego"}), body="Hi"
+        )
+        diego.with_user(self.agent_ana).action_take()
+        self.start_tour("/odoo/discuss", "omnichannel_desk_transfer", login="t_ana")
+        self.assertEqual((self.carmen.state, self.carmen.user_id), ("taken", self.agent_bruno))
+        self.assertEqual((diego.state, diego.team_id), ("queued", self.team_sales))
+        self.start_tour("/odoo/discuss", "omnichannel_desk_sees_transferred", login="t_bruno")
+        self.start_tour("/odoo/discuss", "omnichannel_desk_sees_team_queue", login="t_carla")
+
+    def test_conference_invite_accept_leave(self):
+        self.start_tour("/odoo/discuss", "omnichannel_desk_invite", login="t_ana")
+        self.assertEqual(
+            (self.carmen.conference_state, self.carmen.conference_invitee_id),
+            ("requested", self.agent_bruno),
+        )
+        self.start_tour("/odoo/discuss", "omnichannel_desk_join_and_leave", login="t_bruno")
+        self.assertEqual(self.carmen.conference_state, "none")
+        self.assertFalse(self.carmen.participant_ids)
+        self.assertEqual(
+            self.events(self.carmen)[-3:],
+            ["conference_invite", "conference_accept", "conference_leave"],
+        )
+
+    def test_archive_mark_unread_ticket_and_refused_attachment(self):
+        self.start_tour(
+            "/odoo/discuss", "omnichannel_desk_archive_unread_ticket_attachment", login="t_ana"
+        )
+        self.assertTrue(self.carmen.ticket_id)
+        self.assertFalse(self.carmen.with_user(self.agent_ana).is_archived)
+        self.assertEqual(
+            self.env["ir.attachment"].search_count([("name", "=", "setup.exe")]),
+            0,
+            "the refused file is not stored",
+        )
+        self.assertIn("archive", self.events(self.carmen))
+        self.assertIn("unarchive", self.events(self.carmen))
+
+
+@tagged("post_install", "-at_install")
+class TestDeskLive(OmnichannelBrowserCase):
+    def test_a_conversation_taken_by_one_agent_leaves_the_other_agents_queue(self):
+        """Bruno's Discuss is open in Chromium; Ana, in her own HTTP session, takes the queued
+        conversation: it disappears from Bruno's queue over the bus, without reload."""
+        conversation = self.route(body="Hello, my order is late")
+        Conversation = type(self.Conversation)
+        get_desk = Conversation._get_desk
+        bruno_loaded = threading.Event()
+
+        def spy_get_desk(model, *args, **kwargs):
+            result = get_desk(model, *args, **kwargs)
+            if model.env.user == self.agent_bruno and result["queue"]:
+                bruno_loaded.set()
+            return result
+
+        ana_session = self.new_session(self.agent_ana)
+
+        def ana_takes():
+            bruno_loaded.wait(60)
+            time.sleep(1)  # Bruno's page shows the queue
+            taken = requests.post(
+                f"{self.base_url()}/omnichannel/conversation/{conversation.id}/take",
+                json={"jsonrpc": "2.0", "method": "call", "params": {}},
+                # the test cursor cookie Odoo's test mode asks of every request, as the
+                # browser's own requests carry it
+                cookies={
+                    "session_id": ana_session.sid,
+                    TEST_CURSOR_COOKIE_NAME: self.http_request_key,
+                },
+                timeout=30,
+            )
+            results.append(taken.json())
+
+        results = []
+        with patch.object(Conversation, "_get_desk", spy_get_desk):
+            ana = threading.Thread(target=ana_takes)
+            ana.start()
+            self.start_tour("/odoo/discuss", "omnichannel_desk_live_queue", login="t_bruno")
+            ana.join()
+        self.assertEqual(results[0]["result"]["owner"]["name"], "Ana Test")
+        self.assertEqual(conversation.user_id, self.agent_ana)

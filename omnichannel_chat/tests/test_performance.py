@@ -1,5 +1,7 @@
 from odoo.tests import tagged, users, warmup
 
+from odoo.addons.mail.tools.discuss import Store
+
 from .common import OmnichannelCase
 
 
@@ -100,3 +102,67 @@ class TestPerformance(OmnichannelCase):
         # 33: INSERT bus (the channel's and the agents' notifications)
         with self.assertQueryCount(__system__=33):
             self.route(body="and another thing")
+
+
+@tagged("post_install", "-at_install")
+class TestDeskOpeningQueries(OmnichannelCase):
+    """Opening Discuss as an agent: the page's store data (status, standing offers) and the
+    desk (queue, mine, conferences) cost the same with 5 or 500 conversations queued."""
+
+    def queue(self, count):
+        env = self.env(su=True)  # the data, as the sources create it
+        partners = env["res.partner"].create([{"name": f"Queued {i}"} for i in range(count)])
+        channels = env["discuss.channel"].create(
+            [{"name": p.name, "channel_type": "omnichannel"} for p in partners]
+        )
+        env["omnichannel.conversation"].create(
+            [
+                {
+                    "name": p.name,
+                    "channel_id": c.id,
+                    "source_id": self.source.id,
+                    "team_id": self.team_support.id,
+                    "partner_id": p.id,
+                    "waiting_since": "2026-01-01 00:00:00",
+                }
+                for p, c in zip(partners, channels, strict=True)
+            ]
+        )
+        for channel, partner in zip(channels, partners, strict=True):
+            channel.message_post(
+                body="hi",
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.env.flush_all()
+        self.env.invalidate_all()
+
+    def open_discuss(self):
+        # Odoo's own page data: 1: group check, 2-4: OdooBot's partner and user, 5: the
+        # agent's user row, 6-9: their Discuss settings (row, volumes, languages)
+        # 10: the offers standing for the agent (the pop-up)
+        # the desk: 11: the conversations the agent sees, in desk order (record rules)
+        # 12: the last customer-visible message of each (one DISTINCT ON query)
+        # 13: the conversations' fields; 14: those last messages
+        # 15-16: the agent's memberships of their channels (unread counters), 17: counters
+        # 18-19: sources and teams; 20: team members; 21: owners; 22: conference
+        # participants; 23: tags
+        self.env["res.users"]._init_store_data(Store())
+        return self.env["omnichannel.conversation"]._get_desk()
+
+    @users("t_ana")
+    @warmup
+    def test_with_5_queued(self):
+        self.queue(5)
+        with self.assertQueryCount(t_ana=23):
+            desk = self.open_discuss()
+        self.assertGreaterEqual(len(desk["queue"]), 5)
+
+    @users("t_ana")
+    @warmup
+    def test_with_500_queued(self):
+        self.queue(500)
+        with self.assertQueryCount(t_ana=23):
+            desk = self.open_discuss()
+        self.assertGreaterEqual(len(desk["queue"]), 500)

@@ -1,5 +1,4 @@
 import { reactive } from "@odoo/owl";
-import { deserializeDateTime } from "@web/core/l10n/dates";
 import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 
@@ -46,12 +45,13 @@ export class OmnichannelAgent {
 
     addOffer(payload) {
         this.removeOffer(payload.id);
+        // Timers run from when the offer arrived, on the server's figures: the browser's
+        // clock may differ from the server's.
+        const now = Date.now();
         this.offers.push({
             ...payload,
-            deadline: deserializeDateTime(payload.deadline).toMillis(),
-            waitingSince: payload.waiting_since
-                ? deserializeDateTime(payload.waiting_since).toMillis()
-                : Date.now(),
+            deadline: now + payload.seconds_left * 1000,
+            waitingSince: now - payload.waited_seconds * 1000,
         });
     }
 

@@ -27,7 +27,8 @@ export class OfferPopup extends Component {
     }
 
     secondsLeft(offer) {
-        return Math.max(0, Math.ceil((offer.deadline - this.clock.now) / 1000));
+        const left = Math.floor((offer.deadline - this.clock.now) / 1000);
+        return Math.max(0, Math.min(offer.seconds_left, left));
     }
 
     waited(offer) {

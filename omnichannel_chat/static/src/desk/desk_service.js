@@ -29,7 +29,6 @@ export class OmnichannelDesk {
         this.stateByChannel = {};
         /** channel ids whose composer writes internal notes */
         this.noteMode = {};
-        this.reload = debounce(() => this.load(), 200);
     }
 
     /** Called on the reactive proxy, so that bus updates re-render what shows them. */
@@ -37,6 +36,7 @@ export class OmnichannelDesk {
         if (!this.isAgent) {
             return;
         }
+        this.reload = debounce(() => this.load(), 200);
         this.busService.subscribe("omnichannel.conversation/changed", (payload) => {
             this.reload();
             for (const [channelId, state] of Object.entries(this.stateByChannel)) {

@@ -22,9 +22,11 @@ export class TransferDialog extends Component {
     }
 
     get title() {
-        return this.props.mode === "invite"
-            ? _t("Invite an agent to the conference")
-            : _t("Transfer the conversation");
+        return {
+            invite: _t("Invite an agent to the conference"),
+            assign: _t("Assign to an agent"),
+            transfer: _t("Transfer the conversation"),
+        }[this.props.mode];
     }
 
     async fetch() {
@@ -56,6 +58,11 @@ export class TransferDialog extends Component {
         }
         if (this.props.mode === "invite") {
             await this.desk.act(this.props.state, "invite", { user_id: target.id });
+        } else if (this.props.mode === "assign") {
+            await this.desk.act(this.props.state, "assign", {
+                user_id: target.id,
+                note: note.trim() || null,
+            });
         } else {
             await this.desk.act(this.props.state, "transfer", {
                 [target.kind === "team" ? "team_id" : "user_id"]: target.id,

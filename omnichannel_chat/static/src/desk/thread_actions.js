@@ -97,6 +97,21 @@ threadActionsRegistry
             });
         },
     })
+    .add("omnichannel-assign", {
+        condition: (component) => allowed(component, "assign"),
+        icon: "fa fa-fw fa-user-circle-o",
+        iconLarge: "fa fa-fw fa-user-circle-o",
+        name: _t("Assign to an agent"),
+        sequence: 5,
+        sequenceGroup: 5,
+        setup,
+        open(component) {
+            component.omnichannelDialog.add(TransferDialog, {
+                state: conversationOf(component),
+                mode: "assign",
+            });
+        },
+    })
     .add("omnichannel-leave_conference", direct("leave_conference", { name: _t("Leave the conference"), icon: "fa fa-fw fa-sign-out", sequence: 5 }))
     .add("omnichannel-end_conference", direct("end_conference", { name: _t("End the conference"), icon: "fa fa-fw fa-stop-circle-o", sequence: 6 }))
     .add("omnichannel-resolve", {
@@ -115,7 +130,24 @@ threadActionsRegistry
         },
     })
     .add("omnichannel-reopen", direct("reopen", { name: _t("Reopen"), text: _t("Reopen"), icon: "fa fa-fw fa-undo", sequence: 7 }))
-    .add("omnichannel-mark_unread", direct("mark_unread", { name: _t("Mark as unread"), icon: "fa fa-fw fa-envelope", sequence: 8 }))
+    .add("omnichannel-mark_unread", {
+        condition: (component) => allowed(component, "mark_unread"),
+        icon: "fa fa-fw fa-envelope",
+        iconLarge: "fa fa-fw fa-envelope",
+        name: _t("Mark as unread"),
+        sequence: 8,
+        sequenceGroup: 5,
+        setup,
+        async open(component) {
+            await component.omnichannelDesk.act(conversationOf(component), "mark_unread");
+            // Leave it, as a mail client does: staying would read it again at once.
+            if (component.env.inDiscussApp) {
+                component.store.inbox.setAsDiscussThread();
+            } else {
+                component.props.chatWindow?.close();
+            }
+        },
+    })
     .add("omnichannel-archive", direct("archive", { name: _t("Archive"), icon: "fa fa-fw fa-archive", sequence: 9 }))
     .add("omnichannel-unarchive", direct("unarchive", { name: _t("Unarchive"), icon: "fa fa-fw fa-inbox", sequence: 9 }))
     .add("omnichannel-create_ticket", {

@@ -1,0 +1,166 @@
+import { registry } from "@web/core/registry";
+import { inputFiles } from "@web/../tests/utils";
+
+const item = (name) => `.o-omnichannel-DeskItem:contains(${name})`;
+const section = (id) => `.o-omnichannel-DeskSection[data-section=${id}]`;
+const action = (name) => `.o-mail-Discuss-headerActions button[name='omnichannel-${name}']`;
+
+const pickInDialog = (search, target) => [
+    { trigger: ".o-omnichannel-TransferDialog-search", run: `edit ${search}` },
+    { trigger: `.o-omnichannel-TransferDialog ${target}`, run: "click" },
+];
+
+registry.category("web_tour.tours").add("omnichannel_desk_transfer", {
+    steps: () => [
+        { trigger: `${section("mine")} ${item("Customer Carmen")}`, run: "click" },
+        { trigger: action("transfer"), run: "click" },
+        {
+            content: "Agents are listed with their status now",
+            trigger: ".o-omnichannel-TransferDialog-agent[data-name='Bruno Test'] .badge",
+        },
+        ...pickInDialog("Bruno", ".o-omnichannel-TransferDialog-agent[data-name='Bruno Test']"),
+        { trigger: ".o-omnichannel-TransferDialog-note", run: "edit Wants a refund, see order 42" },
+        { trigger: ".o-omnichannel-TransferDialog-confirm", run: "click" },
+        {
+            content: "Carmen left my conversations, and the header has no action on it",
+            trigger: `${section("mine")}:not(:has(${item("Customer Carmen")}))`,
+        },
+        { trigger: `.o-mail-Discuss-headerActions:not(:has(${action("resolve")}))` },
+        {
+            content: "Transfer Diego to a team",
+            trigger: `${section("mine")} ${item("Customer Diego")}`,
+            run: "click",
+        },
+        { trigger: action("transfer"), run: "click" },
+        ...pickInDialog("Sales", ".o-omnichannel-TransferDialog-team[data-name='Test Sales']"),
+        { trigger: ".o-omnichannel-TransferDialog-confirm", run: "click" },
+        { trigger: `${section("mine")}:not(:has(${item("Customer Diego")}))` },
+    ],
+});
+
+registry.category("web_tour.tours").add("omnichannel_desk_sees_transferred", {
+    steps: () => [
+        {
+            content: "The transferred conversation is in my conversations",
+            trigger: `${section("mine")} ${item("Customer Carmen")}`,
+            run: "click",
+        },
+        { trigger: action("info"), run: "click" },
+        {
+            content: "The event log shows the transfer with its note",
+            trigger: ".o-omnichannel-InfoPanel-event[data-kind=transfer_agent]:contains(Wants a refund)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("omnichannel_desk_sees_team_queue", {
+    steps: () => [
+        {
+            content: "The conversation transferred to my team waits in my queue",
+            trigger: `${section("queue")} ${item("Customer Diego")}`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("omnichannel_desk_invite", {
+    steps: () => [
+        { trigger: `${section("mine")} ${item("Customer Carmen")}`, run: "click" },
+        { trigger: action("invite"), run: "click" },
+        ...pickInDialog("Bruno", ".o-omnichannel-TransferDialog-agent[data-name='Bruno Test']"),
+        { trigger: ".o-omnichannel-TransferDialog-confirm", run: "click" },
+        { trigger: action("info"), run: "click" },
+        { trigger: ".o-omnichannel-InfoPanel-participants:contains(Invited: Bruno Test)" },
+    ],
+});
+
+registry.category("web_tour.tours").add("omnichannel_desk_join_and_leave", {
+    steps: () => [
+        {
+            content: "The invitation waits in Conferences",
+            trigger: `${section("conferences")} ${item("Customer Carmen")}`,
+            run: "click",
+        },
+        { trigger: action("accept_conference"), run: "click" },
+        {
+            content: "Joined: I can write, and leave",
+            trigger: ".o-omnichannel-ComposerMode-reply",
+        },
+        { trigger: action("leave_conference"), run: "click" },
+        {
+            content: "Left: it is no longer on my desk",
+            trigger: `${section("conferences")}:not(:has(${item("Customer Carmen")}))`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("omnichannel_desk_archive_unread_ticket_attachment", {
+    steps: () => [
+        { trigger: `${section("mine")} ${item("Customer Carmen")}`, run: "click" },
+        {
+            content: "A file type customers cannot receive is refused, with what is accepted",
+            trigger: ".o-mail-Composer button[aria-label='Attach files']",
+            async run() {
+                const file = new File(["MZ"], "setup.exe", { type: "application/octet-stream" });
+                await inputFiles(".o-mail-Composer-coreMain .o_input_file", [file]);
+            },
+        },
+        { trigger: ".o_notification:contains(“setup.exe” cannot be sent):contains(PDF)" },
+        {
+            content: "A PDF is accepted",
+            trigger: ".o-mail-Composer button[aria-label='Attach files']",
+            async run() {
+                const file = new File(["%PDF-1.4"], "invoice.pdf", { type: "application/pdf" });
+                await inputFiles(".o-mail-Composer-coreMain .o_input_file", [file]);
+            },
+        },
+        { trigger: ".o-mail-AttachmentCard:not(.o-isUploading):contains(invoice.pdf)" },
+        {
+            content: "Create a ticket",
+            trigger: action("create_ticket"),
+            run: "click",
+        },
+        { trigger: ".modal-footer button.btn-primary", run: "click" },
+        { trigger: action("info"), run: "click" },
+        { trigger: ".o-omnichannel-InfoPanel-ticketLink:contains(conversation with Customer Carmen)" },
+        {
+            content: "The ticket is created: no second one is offered",
+            trigger: `.o-mail-Discuss-headerActions:not(:has(${action("create_ticket")}))`,
+        },
+        {
+            content: "Mark unread: Discuss leaves it, the sidebar counts it unread",
+            trigger: action("mark_unread"),
+            run: "click",
+        },
+        { trigger: `${section("mine")} ${item("Customer Carmen")} .o-omnichannel-DeskItem-unread:contains(1)` },
+        {
+            content: "Archive it",
+            trigger: `${section("mine")} ${item("Customer Carmen")}`,
+            run: "click",
+        },
+        { trigger: action("archive"), run: "click" },
+        { trigger: `${section("mine")}:not(:has(${item("Customer Carmen")}))` },
+        {
+            content: "It is in the archived view, from which it is unarchived",
+            trigger: ".o-omnichannel-Desk-view",
+            run: "select archived",
+        },
+        { trigger: `${section("archived")} ${item("Customer Carmen")}`, run: "click" },
+        { trigger: action("unarchive"), run: "click" },
+        { trigger: ".o-omnichannel-Desk-view", run: "select active" },
+        { trigger: `${section("mine")} ${item("Customer Carmen")}` },
+    ],
+});
+
+registry.category("web_tour.tours").add("omnichannel_desk_live_queue", {
+    steps: () => [
+        {
+            content: "The queued conversation is in my queue",
+            trigger: `${section("queue")} ${item("Customer Carmen")}`,
+        },
+        {
+            content: "Another agent takes it: it disappears without reload",
+            trigger: `${section("queue")}:not(:has(${item("Customer Carmen")}))`,
+            timeout: 30000,
+        },
+    ],
+});

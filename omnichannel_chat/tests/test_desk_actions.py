@@ -1,0 +1,193 @@
+from datetime import timedelta
+
+from odoo import fields, http
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import OmnichannelCase, OmnichannelHttpCase
+
+
+@tagged("post_install", "-at_install")
+class TestDeskActions(OmnichannelCase):
+    def actions(self, conversation, user):
+        return conversation.with_user(user)._get_available_actions()
+
+    def test_the_header_offers_what_the_state_and_role_allow(self):
+        conversation = self.route()
+        ana = self.actions(conversation, self.agent_ana)
+        self.assertIn("take", ana)
+        self.assertNotIn("transfer", ana)
+        self.assertNotIn("mark_unread", ana, "no membership before taking")
+        self.assertEqual(self.actions(conversation, self.internal_user), [])
+        conversation.with_user(self.agent_ana).action_take()
+        ana = self.actions(conversation, self.agent_ana)
+        for action in (
+            "transfer",
+            "invite",
+            "resolve",
+            "mark_unread",
+            "create_ticket",
+            "post_note",
+        ):
+            self.assertIn(action, ana)
+        self.assertNotIn("take", ana)
+        self.assertNotIn("assign", ana, "assigning is for managers")
+        self.assertIn("assign", self.actions(conversation, self.manager))
+        conversation.with_user(self.agent_ana).action_invite(self.agent_bruno.id)
+        bruno = self.actions(conversation, self.agent_bruno)
+        self.assertIn("accept_conference", bruno)
+        self.assertNotIn("resolve", bruno)
+        self.assertNotIn("transfer", self.actions(conversation, self.agent_ana))
+        conversation.with_user(self.agent_bruno).action_accept_conference()
+        self.assertIn("leave_conference", self.actions(conversation, self.agent_bruno))
+        self.assertIn("end_conference", self.actions(conversation, self.agent_ana))
+        conversation.with_user(self.agent_ana).action_end_conference()
+        conversation.with_user(self.agent_ana).action_resolve(reason_id=self.reason_resolved.id)
+        ana = self.actions(conversation, self.agent_ana)
+        self.assertIn("reopen", ana)
+        self.assertNotIn("resolve", ana)
+        self.assertNotIn("post_note", ana)
+
+    def test_info_panel_history_across_sources_and_event_log(self):
+        other_source = self.env["omnichannel.source"].create(
+            {"name": "Other source", "code": "other_source", "team_id": self.team_sales.id}
+        )
+        earlier = self.Conversation.sudo()._route_inbound_message(
+            other_source, self.customer, "from the other source"
+        )[0]
+        earlier.with_user(self.agent_carla).action_take()
+        conversation = self.route()
+        conversation.with_user(self.agent_ana).action_take()
+        info = conversation.with_user(self.agent_ana)._get_info_panel()
+        self.assertEqual(
+            [(entry["id"], entry["source"], entry["current"]) for entry in info["history"]],
+            [(conversation.id, "Test source", True), (earlier.id, "Other source", False)],
+        )
+        self.assertEqual(info["history"][1]["owner"], "Carla Test")
+        self.assertEqual([event["kind"] for event in info["events"]], ["create", "take"])
+        self.assertEqual(
+            info["participants"], [{"id": self.agent_ana.id, "name": "Ana Test", "role": "owner"}]
+        )
+        with self.assertRaises(AccessError):
+            conversation.with_user(self.agent_carla)._get_info_panel()
+
+    def test_contact_edits_are_saved_for_everyone(self):
+        conversation = self.route()
+        conversation.with_user(self.agent_ana).action_take()
+        conversation.with_user(self.agent_ana).action_update_contact(
+            name="Carmen García", email="carmen@example.com"
+        )
+        self.assertEqual(
+            (self.customer.name, self.customer.email, self.customer.phone),
+            ("Carmen García", "carmen@example.com", "+34600000001"),
+        )
+        with self.assertRaisesRegex(UserError, "needs a name"):
+            conversation.with_user(self.agent_ana).action_update_contact(name=" ")
+        self.assertEqual(self.customer.name, "Carmen García", "nothing lost")
+        with self.assertRaises(AccessError):
+            conversation.with_user(self.agent_bruno).action_update_contact(name="Bruno's guess")
+
+    def test_managers_assign_from_the_queue_and_from_an_agent(self):
+        queued = self.route()
+        with self.assertRaises(AccessError):
+            queued.with_user(self.agent_ana).action_assign(self.agent_bruno.id)
+        queued.with_user(self.manager).action_assign(self.agent_bruno.id)
+        self.assertEqual((queued.state, queued.user_id), ("taken", self.agent_bruno))
+        take = queued.sudo().event_ids.filtered(lambda event: event.kind == "take")
+        self.assertEqual((take.user_id, take.to_user_id), (self.manager, self.agent_bruno))
+        self.assertIn(
+            self.agent_bruno.partner_id, queued.sudo().channel_id.channel_member_ids.partner_id
+        )
+        queued.with_user(self.manager).action_assign(self.agent_ana.id, note="Ana knows them")
+        self.assertEqual(queued.user_id, self.agent_ana)
+        self.assertEqual(queued.sudo().event_ids[-1:].note, "Ana knows them")
+
+    def test_bulk_reassign_is_all_or_nothing(self):
+        partners = self.env["res.partner"].create([{"name": f"Bulk {i}"} for i in range(3)])
+        conversations = self.Conversation.browse()
+        for partner in partners:
+            conversations |= self.route(partner=partner)
+        conversations[0].with_user(self.agent_ana).action_take()
+        Wizard = self.env["omnichannel.conversation.assign"].with_user(self.manager)
+        wizard = Wizard.with_context(
+            active_model="omnichannel.conversation", active_ids=conversations.ids
+        ).create({"user_id": self.agent_bruno.id})
+        self.assertEqual(wizard.conversation_ids, conversations)
+        wizard.action_assign()
+        self.assertEqual(conversations.mapped("user_id"), self.agent_bruno)
+        conversations[2].with_user(self.agent_bruno).action_resolve(
+            reason_id=self.reason_resolved.id
+        )
+        wizard = Wizard.create(
+            {"conversation_ids": [(6, 0, conversations.ids)], "user_id": self.agent_ana.id}
+        )
+        with self.assertRaisesRegex(UserError, "Bulk 2: This conversation is resolved"):
+            with self.env.cr.savepoint():
+                wizard.action_assign()
+        self.assertEqual(conversations[:2].mapped("user_id"), self.agent_bruno, "nothing moved")
+        with self.assertRaises(AccessError):
+            self.env["omnichannel.conversation.assign"].with_user(self.agent_ana).create(
+                {"conversation_ids": [(6, 0, conversations.ids)], "user_id": self.agent_ana.id}
+            )
+
+    def test_waiting_more_than_n_minutes(self):
+        old = self.route()
+        recent = self.route(partner=self.env["res.partner"].create({"name": "Recent"}))
+        old.sudo().waiting_since = fields.Datetime.now() - timedelta(minutes=20)
+        found = self.Conversation.with_user(self.manager).search([("waiting_minutes", ">", 15)])
+        self.assertIn(old, found)
+        self.assertNotIn(recent, found)
+        self.assertGreaterEqual(old.waiting_minutes, 20)
+        with self.assertRaises(UserError):
+            self.Conversation.search([("waiting_minutes", "=", 3)])
+
+
+@tagged("post_install", "-at_install")
+class TestDeskRoutes(OmnichannelHttpCase):
+    def upload(self, user, channel, filename, content):
+        self.authenticate(user.login, user.login)
+        response = self.url_open(
+            "/mail/attachment/upload",
+            data={
+                "thread_id": channel.id,
+                "thread_model": "discuss.channel",
+                "is_pending": "true",
+                "csrf_token": http.Request.csrf_token(self),
+            },
+            files={"ufile": (filename, content)},
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def test_attachment_types_customers_cannot_receive_are_refused(self):
+        conversation = self.route()
+        conversation.with_user(self.agent_ana).action_take()
+        channel = conversation.sudo().channel_id
+        refused = self.upload(self.agent_ana, channel, "setup.exe", b"MZ")
+        self.assertIn("“setup.exe” cannot be sent", refused["error"])
+        self.assertIn("PDF", refused["error"])
+        self.assertFalse(self.env["ir.attachment"].search([("name", "=", "setup.exe")]))
+        accepted = self.upload(self.agent_ana, channel, "invoice.PDF", b"%PDF-1.4")
+        self.assertNotIn("error", accepted)
+        self.assertTrue(self.env["ir.attachment"].search([("name", "=", "invoice.PDF")]))
+
+    def test_thread_header_state_and_transfer_targets(self):
+        conversation = self.route()
+        channel = conversation.sudo().channel_id
+        state, error = self.call(self.agent_ana, f"/omnichannel/channel/{channel.id}/conversation")
+        self.assertIsNone(error)
+        self.assertEqual((state["id"], state["state"]), (conversation.id, "queued"))
+        self.assertIn("take", state["actions"])
+        self.assertEqual(state["customer"]["phone"], "+34600000001")
+        state, _error = self.call(
+            self.agent_carla, f"/omnichannel/channel/{channel.id}/conversation"
+        )
+        self.assertFalse(state, "another team's conversation: nothing")
+        targets, error = self.call(self.agent_ana, "/omnichannel/transfer_targets", search="Test")
+        self.assertIsNone(error)
+        names = [agent["name"] for agent in targets["agents"]]
+        self.assertIn("Bruno Test", names)
+        self.assertNotIn("Ana Test", names, "not to oneself")
+        self.assertNotIn("Ivan", names, "agents only")
+        self.assertIn("Test Sales", [team["name"] for team in targets["teams"]])
+        self.assertEqual(targets["agents"][0]["status"], "offline")
