@@ -17,6 +17,9 @@
         "views/omnichannel_whatsapp_account_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "omnichannel_whatsapp/static/src/**/*",
+        ],
         "web.assets_tests": [
             "omnichannel_whatsapp/static/tests/tours/**/*",
         ],

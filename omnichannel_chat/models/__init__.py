@@ -13,3 +13,4 @@ from . import helpdesk_ticket
 from . import omnichannel_demo
 from . import omnichannel_agent_status
 from . import res_users
+from . import res_users_settings

@@ -1417,7 +1417,13 @@ class OmnichannelConversation(models.Model):
                 else False
             ),
             "actions": self._get_available_actions(),
+            **self._get_desk_source_state(),
         }
+
+    def _get_desk_source_state(self):
+        """Hook: what a source adds to the thread header's state (WhatsApp: its 24-hour
+        window). Keys are the source's code."""
+        return {}
 
     def _get_info_panel(self):
         """The info panel: the contact, who takes part, the tags, the ticket, every

@@ -49,6 +49,19 @@ class TestDeskTours(OmnichannelBrowserCase):
         self.assertIn("Sorry Customer, your order leaves today.", reply.body)
         self.assertFalse(reply._is_omnichannel_internal_note())
 
+    def test_notification_settings_are_the_agents_own(self):
+        self.start_tour("/odoo/discuss", "omnichannel_desk_notification_settings", login="t_ana")
+        settings = self.env["res.users.settings"]._find_or_create_for_user(self.agent_ana)
+        self.assertEqual(settings.omnichannel_queue_sound, "chime")
+        self.assertFalse(settings.omnichannel_queue_preview)
+        self.assertTrue(settings.omnichannel_queue_desktop)
+        self.assertEqual(
+            self.env["res.users.settings"]
+            ._find_or_create_for_user(self.agent_bruno)
+            .omnichannel_queue_sound,
+            "ting",
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestDeskTwoAgentsTours(OmnichannelBrowserCase):

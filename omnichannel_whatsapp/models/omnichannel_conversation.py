@@ -39,6 +39,18 @@ class OmnichannelConversation(models.Model):
             conversation.whatsapp_window_expires = last and last + SERVICE_WINDOW
             conversation.whatsapp_window_open = bool(last) and now < last + SERVICE_WINDOW
 
+    def _get_desk_source_state(self):
+        state = super()._get_desk_source_state()
+        if self.whatsapp_account_id:
+            expires = self.whatsapp_window_expires
+            state["whatsapp"] = {
+                "window_open": self.whatsapp_window_open,
+                "window_seconds_left": (
+                    max(0, int((expires - fields.Datetime.now()).total_seconds())) if expires else 0
+                ),
+            }
+        return state
+
     def _whatsapp_record_inbound(self, account, wa_id, sent_at):
         """What the next replies need: the number written to, the id written from, the
         window's start (Meta's timestamp of the customer's message)."""

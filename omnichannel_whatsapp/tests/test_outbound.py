@@ -288,6 +288,15 @@ class TestServiceWindow(WhatsappCase):
     def close_window(self):
         self.conversation.whatsapp_last_inbound_date = "2020-01-01 10:00:00"
 
+    def test_the_desk_shows_the_window(self):
+        """The thread header's state carries the window: time left, then closed."""
+        state = self.conversation.with_user(self.agent_ana)._get_state_for_current_user()
+        self.assertTrue(state["whatsapp"]["window_open"])
+        self.assertGreater(state["whatsapp"]["window_seconds_left"], 23 * 3600)
+        self.close_window()
+        state = self.conversation.with_user(self.agent_ana)._get_state_for_current_user()
+        self.assertEqual(state["whatsapp"], {"window_open": False, "window_seconds_left": 0})
+
     def test_free_text_refused_once_the_window_closed(self):
         self.assertTrue(self.conversation.whatsapp_window_open)
         self.close_window()

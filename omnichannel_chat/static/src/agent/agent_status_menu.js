@@ -13,6 +13,32 @@ export class AgentStatusMenu extends Component {
 
     setup() {
         this.agent = useState(useService("omnichannel.agent"));
+        this.store = useState(useService("mail.store"));
+        this.orm = useService("orm");
+        // called from the dropdown's slot, where `this` is not the component
+        this.setting = this.setting.bind(this);
+        this.saveSetting = this.saveSetting.bind(this);
+    }
+
+    /** The agent's notification settings for new queued conversations (3CX: Settings > Chat). */
+    get sounds() {
+        return [
+            { value: "ting", label: _t("Ting") },
+            { value: "message", label: _t("Message") },
+            { value: "chime", label: _t("Chime") },
+            { value: "none", label: _t("No sound") },
+        ];
+    }
+
+    setting(name, fallback) {
+        return this.store.settings[name] ?? fallback;
+    }
+
+    async saveSetting(name, value) {
+        this.store.settings[name] = value;
+        await this.orm.call("res.users.settings", "set_res_users_settings", [[this.store.settings.id]], {
+            new_settings: { [name]: value },
+        });
     }
 
     get choices() {

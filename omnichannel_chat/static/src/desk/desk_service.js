@@ -1,8 +1,17 @@
 import { reactive } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { url } from "@web/core/utils/urls";
 import { deserializeDateTime } from "@web/core/l10n/dates";
 import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { debounce } from "@web/core/utils/timing";
+
+/** Odoo's own sounds a new queued conversation may play (res.users.settings). */
+const QUEUE_SOUNDS = {
+    ting: "/mail/static/src/audio/ting",
+    message: "/mail/static/src/audio/dm_02",
+    chime: "/mail/static/src/audio/channel_01_in",
+};
 
 /** Channel types that may hold a customer conversation (live chat is im_livechat's). */
 export const CONVERSATION_CHANNEL_TYPES = ["omnichannel", "livechat"];
@@ -17,6 +26,7 @@ export class OmnichannelDesk {
     constructor(env, services) {
         this.env = env;
         this.store = services["mail.store"];
+        this.outOfFocus = services["mail.out_of_focus"];
         this.busService = services.bus_service;
         this.agent = services["omnichannel.agent"];
         this.isAgent = this.agent.isAgent;
@@ -46,11 +56,43 @@ export class OmnichannelDesk {
             }
             this.env.bus.trigger("omnichannel:conversation_changed", payload);
         });
-        this.busService.subscribe("discuss.channel/new_message", ({ id: channelId }) => {
-            if (this.entryByChannel(channelId)) {
+        this.busService.subscribe("discuss.channel/new_message", async ({ id: channelId }) => {
+            const known = this.entryByChannel(channelId);
+            if (known && !this.sections.queue.includes(known)) {
                 this.reload(); // the preview and the unread counter follow
+                return;
+            }
+            // A customer writing in my queue (a new conversation, or one waiting): notify.
+            await this.load();
+            const entry = this.sections.queue.find((e) => e.channel_id === channelId);
+            if (entry?.last_message?.from_customer) {
+                this.notifyQueued(entry);
             }
         });
+    }
+
+    /** Sound and desktop notification for a customer waiting in my queue, as the agent's
+     * settings ask (res.users.settings, the systray menu). */
+    notifyQueued(entry) {
+        const settings = this.store.settings;
+        const sound = settings.omnichannel_queue_sound ?? "ting";
+        if (sound !== "none" && QUEUE_SOUNDS[sound]) {
+            const audio = new Audio();
+            audio.src = url(
+                QUEUE_SOUNDS[sound] +
+                    (audio.canPlayType("audio/ogg; codecs=vorbis") ? ".ogg" : ".mp3")
+            );
+            audio.play().catch(() => {}); // no sound before the user's first interaction
+        }
+        if (settings.omnichannel_queue_desktop ?? true) {
+            const preview = settings.omnichannel_queue_preview ?? true;
+            this.outOfFocus.sendNotification({
+                title: _t("Waiting in the queue: %s", entry.name),
+                message: preview ? entry.last_message.preview : entry.source.name,
+                sound: false,
+                type: "info",
+            });
+        }
     }
 
     get all() {
@@ -123,7 +165,7 @@ export class OmnichannelDesk {
 }
 
 export const omnichannelDeskService = {
-    dependencies: ["bus_service", "mail.store", "omnichannel.agent"],
+    dependencies: ["bus_service", "mail.out_of_focus", "mail.store", "omnichannel.agent"],
     start(env, services) {
         const desk = reactive(new OmnichannelDesk(env, services));
         desk.listen();

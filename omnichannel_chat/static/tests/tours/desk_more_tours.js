@@ -164,3 +164,21 @@ registry.category("web_tour.tours").add("omnichannel_desk_live_queue", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("omnichannel_desk_notification_settings", {
+    steps: () => [
+        { trigger: ".o-omnichannel-AgentStatusMenu", run: "click" },
+        {
+            content: "Pick the chime for new queued conversations",
+            trigger: ".o-omnichannel-AgentStatusMenu-sound[data-sound=chime]",
+            run: "click",
+        },
+        { trigger: ".o-omnichannel-AgentStatusMenu-sound[data-sound=chime] .fa-dot-circle-o" },
+        {
+            content: "No message text in notifications",
+            trigger: ".o-omnichannel-AgentStatusMenu-preview .fa-check-square-o",
+            run: "click",
+        },
+        { trigger: ".o-omnichannel-AgentStatusMenu-preview .fa-square-o" },
+    ],
+});
