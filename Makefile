@@ -3,7 +3,7 @@
 BOOTSTRAP := tools/bootstrap.sh
 PYTHON := $(BOOTSTRAP) python
 
-.PHONY: help bootstrap run test lint bench reset pot
+.PHONY: help bootstrap run test lint bench reset pot screenshots
 
 help:
 	@echo "make run    - start Odoo with the three addons and demo data on http://localhost:8069"
@@ -12,6 +12,7 @@ help:
 	@echo "make bench  - benchmarks on a fresh database"
 	@echo "make reset  - drop the databases the project created"
 	@echo "make pot    - regenerate each addon's i18n/<addon>.pot"
+	@echo "make screenshots - the README's pictures, from the running demo (make run first)"
 
 bootstrap:
 	@$(BOOTSTRAP)
@@ -33,3 +34,6 @@ bench:
 
 pot:
 	@$(PYTHON) tools/devserver.py pot
+
+screenshots:
+	@$(PYTHON) tools/screenshots.py

@@ -8,6 +8,7 @@ reset  drop the databases the project created (never one it did not).
 pot    regenerate each addon's ``i18n/<addon>.pot`` from the ``omnichannel`` database.
 """
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -59,7 +60,16 @@ def ensure_run_db():
                 "OMNICHANNEL_DB to another name."
             )
         if odoo_env.modules_installed(RUN_DB, odoo_env.ADDONS):
-            print(f"[run] reusing the database {RUN_DB}", flush=True)
+            if addons_fingerprint() == installed_fingerprint():
+                print(f"[run] reusing the database {RUN_DB}", flush=True)
+                return
+            print(f"[run] the addons changed: updating them in {RUN_DB}", flush=True)
+            run_once(
+                "-u",
+                ",".join(odoo_env.ADDONS),
+                failure=f"[run] updating the addons in {RUN_DB} failed (see the log above).",
+            )
+            remember_fingerprint()
             return
     else:
         odoo_env.create_db(RUN_DB)
@@ -69,6 +79,31 @@ def ensure_run_db():
         ",".join(odoo_env.ADDONS),
         failure=f"[run] installing the addons into {RUN_DB} failed (see the log above).",
     )
+    remember_fingerprint()
+
+
+def fingerprint_file():
+    return odoo_env.cache_dir() / f"{RUN_DB}.addons-fingerprint"
+
+
+def addons_fingerprint():
+    """A digest of what an update would load (code, data, views): a change asks for -u."""
+    digest = hashlib.sha256()
+    for addon in odoo_env.ADDONS:
+        for path in sorted((odoo_env.REPO / addon).rglob("*")):
+            if path.suffix in (".py", ".xml", ".csv", ".po") and "tests" not in path.parts:
+                digest.update(str(path.relative_to(odoo_env.REPO)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def installed_fingerprint():
+    path = fingerprint_file()
+    return path.read_text().strip() if path.exists() else None
+
+
+def remember_fingerprint():
+    fingerprint_file().write_text(addons_fingerprint())
 
 
 def run():

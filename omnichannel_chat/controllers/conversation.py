@@ -31,6 +31,8 @@ class OmnichannelConversationController(Controller):
         "link_ticket": "action_link_ticket",
         "update_contact": "action_update_contact",
         "assign": "action_assign",
+        "add_contact": "action_add_contact",
+        "ignore": "action_ignore",
     }
 
     @route(

@@ -770,9 +770,11 @@ class OmnichannelConversation(models.Model):
     # ------------------------------------------------------------------------------------------
 
     def _is_customer_author(self, message):
-        if self.partner_id:
-            return message.author_id == self.partner_id
-        return message.author_guest_id == self.guest_id
+        # A visitor added to the contacts keeps writing as the guest they are
+        return bool(
+            (self.partner_id and message.author_id == self.partner_id)
+            or (self.guest_id and message.author_guest_id == self.guest_id)
+        )
 
     def _on_message_posted(self, message):
         """Keep the conversation's times; an agent replying to a queued conversation takes it
@@ -1405,6 +1407,7 @@ class OmnichannelConversation(models.Model):
                 "name": customer.name or self.guest_id.name or self.name,
                 "phone": customer.phone or customer.mobile or False,
                 "email": customer.email or False,
+                "unknown": not customer or customer.omnichannel_unconfirmed,
             },
             "is_archived": self.is_archived,
             "tag_ids": self.tag_ids.ids,
@@ -1504,6 +1507,38 @@ class OmnichannelConversation(models.Model):
         partner.sudo().write(values)
         return True
 
+    def action_add_contact(self, name=None):
+        """An unknown sender becomes a contact (3CX's "Add contact"): the contact a source
+        created is confirmed, or a visitor gets one, in one click."""
+        self.ensure_one()
+        self._check_agent()
+        self._check_can_act()
+        # sudo: omnichannel.conversation, res.partner - checked above; agents add contacts
+        # from their conversations without the right to manage every contact
+        conversation = self.sudo()
+        name = (name or "").strip()
+        if conversation.partner_id:
+            values = {"omnichannel_unconfirmed": False}
+            if name:
+                values["name"] = name
+            conversation.partner_id.write(values)
+        else:
+            partner = (
+                self.env["res.partner"]
+                .sudo()
+                .create({"name": name or conversation.guest_id.name or conversation.name})
+            )
+            conversation.partner_id = partner
+        return conversation.partner_id.id
+
+    def action_ignore(self):
+        """An unknown sender's conversation is closed as spam (3CX's "Ignore"): a new message
+        opens a new conversation (the spam reason does not reopen)."""
+        self.ensure_one()
+        return self.action_resolve(
+            reason_id=self.env["ir.model.data"]._xmlid_to_res_id("omnichannel_chat.reason_spam")
+        )
+
     @api.model
     def _get_transfer_targets(self, search="", conversation_id=None):
         """Agents (with their status now) and teams to transfer or invite to, by name."""
@@ -1599,6 +1634,8 @@ class OmnichannelConversation(models.Model):
             actions += ["add_tags", "remove_tags", "post_note", "link_ticket", "quick_replies"]
             if self.partner_id:
                 actions.append("update_contact")
+            if not self.partner_id or self.partner_id.omnichannel_unconfirmed:
+                actions += ["add_contact", "ignore"]
             if not self.ticket_id:
                 actions.append("create_ticket")
         return actions

@@ -191,3 +191,60 @@ class TestDeskRoutes(OmnichannelHttpCase):
         self.assertNotIn("Ivan", names, "agents only")
         self.assertIn("Test Sales", [team["name"] for team in targets["teams"]])
         self.assertEqual(targets["agents"][0]["status"], "offline")
+
+
+@tagged("post_install", "-at_install")
+class TestUnknownSender(OmnichannelCase):
+    def test_add_contact_confirms_the_contact_a_source_created(self):
+        stranger = self.env["res.partner"].create(
+            {"name": "+34 600 123 456", "phone": "+34600123456", "omnichannel_unconfirmed": True}
+        )
+        conversation = self.route(partner=stranger)
+        state = conversation.with_user(self.agent_ana)._get_state_for_current_user()
+        self.assertTrue(state["customer"]["unknown"])
+        self.assertIn("add_contact", state["actions"])
+        self.assertIn("ignore", state["actions"])
+        conversation.with_user(self.agent_ana).action_add_contact(name="Lucía Pérez")
+        self.assertEqual((stranger.name, stranger.omnichannel_unconfirmed), ("Lucía Pérez", False))
+        state = conversation.with_user(self.agent_ana)._get_state_for_current_user()
+        self.assertFalse(state["customer"]["unknown"])
+        self.assertNotIn("add_contact", state["actions"])
+        with self.assertRaises(AccessError):
+            conversation.with_user(self.agent_carla).action_add_contact()
+
+    def test_ignore_closes_it_as_spam_and_the_next_message_starts_anew(self):
+        stranger = self.env["res.partner"].create(
+            {"name": "Spammer", "omnichannel_unconfirmed": True}
+        )
+        conversation = self.route(partner=stranger, body="cheap watches")
+        conversation.with_user(self.agent_ana).action_ignore()
+        self.assertEqual(
+            (conversation.state, conversation.reason_id), ("resolved", self.reason_spam)
+        )
+        self.assertNotEqual(self.route(partner=stranger, body="more watches"), conversation)
+
+    def test_a_visitor_gets_a_contact_and_still_writes_as_the_visitor(self):
+        guest = self.env["mail.guest"].create({"name": "Visitor 42"})
+        conversation = self.Conversation.sudo()._route_customer(self.source, guest=guest)
+        channel = conversation.channel_id
+        channel._add_members(guests=guest)
+        conversation = conversation.sudo(False)
+        self.assertTrue(
+            conversation.with_user(self.agent_ana)._get_state_for_current_user()["customer"][
+                "unknown"
+            ]
+        )
+        partner_id = conversation.with_user(self.agent_ana).action_add_contact(name="Marta Ruiz")
+        self.assertEqual(conversation.partner_id.id, partner_id)
+        self.assertEqual(conversation.partner_id.name, "Marta Ruiz")
+        message = self.env["mail.message"].create(
+            {
+                "model": "discuss.channel",
+                "res_id": channel.id,
+                "body": "still me",
+                "author_id": False,
+                "author_guest_id": guest.id,
+                "message_type": "comment",
+            }
+        )
+        self.assertTrue(conversation._is_customer_author(message))

@@ -47,6 +47,7 @@ class ResPartner(models.Model):
                 "phone": display_number,
                 "whatsapp_wa_id": wa_id or False,
                 "whatsapp_user_id": user_id or False,
+                "omnichannel_unconfirmed": True,
             }
         )
 

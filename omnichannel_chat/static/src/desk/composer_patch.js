@@ -25,6 +25,28 @@ patch(Composer.prototype, {
         return state?.visible && state.actions.includes("post_note") ? state : false;
     },
 
+    /** An unknown sender's conversation (3CX: Add contact, Reply, Ignore). */
+    get omnichannelUnknownSender() {
+        const state = this.omnichannelConversation;
+        return Boolean(state && state.customer.unknown && state.actions.includes("add_contact"));
+    },
+
+    async onOmnichannelAddContact() {
+        await this.omnichannelDesk.act(this.omnichannelConversation, "add_contact");
+    },
+
+    async onOmnichannelReplyUnknown() {
+        const state = this.omnichannelConversation;
+        if (state.actions.includes("take")) {
+            await this.omnichannelDesk.act(state, "take");
+        }
+        this.setOmnichannelNoteMode(false);
+    },
+
+    async onOmnichannelIgnore() {
+        await this.omnichannelDesk.act(this.omnichannelConversation, "ignore");
+    },
+
     get omnichannelNoteMode() {
         const state = this.omnichannelConversation;
         return Boolean(state && this.omnichannelDesk.noteMode[state.channel_id]);

@@ -18,7 +18,15 @@ export class OmnichannelInfoPanel extends Component {
         this.desk = useState(useService("omnichannel.desk"));
         this.orm = useService("orm");
         this.action = useService("action");
-        this.ui = useState({ info: null, editing: false, contact: {}, tagSearch: "", tagMatches: [] });
+        this.ui = useState({
+            info: null,
+            editing: false,
+            contact: {},
+            tagSearch: "",
+            tagMatches: [],
+            ticketSearch: "",
+            ticketMatches: [],
+        });
         onWillStart(() => this.load(this.props.state));
         onWillUpdateProps((next) => {
             if (next.state !== this.props.state) {
@@ -79,6 +87,22 @@ export class OmnichannelInfoPanel extends Component {
 
     async removeTag(tag) {
         await this.desk.act(this.props.state, "remove_tags", { tag_ids: [tag.id] });
+    }
+
+    async searchTickets(ev) {
+        this.ui.ticketSearch = ev.target.value;
+        this.ui.ticketMatches = this.ui.ticketSearch
+            ? await this.orm.call("helpdesk.ticket", "name_search", [], {
+                  name: this.ui.ticketSearch,
+                  limit: 8,
+              })
+            : [];
+    }
+
+    async linkTicket([ticketId]) {
+        this.ui.ticketSearch = "";
+        this.ui.ticketMatches = [];
+        await this.desk.act(this.props.state, "link_ticket", { ticket_id: ticketId });
     }
 
     openTicket() {
