@@ -132,9 +132,7 @@ def main():
         try:
             page = Page(ws_url)
             page.call("Network.enable")
-            page.call(
-                "Network.setCookie", name="session_id", value=session_id, url=BASE, path="/"
-            )
+            page.call("Network.setCookie", name="session_id", value=session_id, url=BASE, path="/")
             page.call("Page.enable")
             page.call("Page.navigate", url=f"{BASE}/odoo/discuss")
             page.wait(".o-omnichannel-DeskSection[data-section=queue] .o-omnichannel-DeskItem")
