@@ -91,7 +91,8 @@ def addons_fingerprint():
     digest = hashlib.sha256()
     for addon in odoo_env.ADDONS:
         for path in sorted((odoo_env.REPO / addon).rglob("*")):
-            if path.suffix in (".py", ".xml", ".csv", ".po") and "tests" not in path.parts:
+            skipped = {"tests", "static"} & set(path.parts)  # assets need no update
+            if path.suffix in (".py", ".xml", ".csv", ".po") and not skipped:
                 digest.update(str(path.relative_to(odoo_env.REPO)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -68,6 +68,9 @@ class Page:
 
     def shot(self, name):
         time.sleep(1)  # animations, images
+        # the demo's own notifications (customers waiting) would cover the picture
+        self.js("document.querySelectorAll('.o_notification_close').forEach((b) => b.click())")
+        time.sleep(0.5)
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path = OUT / name
         path.write_bytes(base64.b64decode(data))

@@ -15,6 +15,10 @@ class OmnichannelDemo(models.AbstractModel):
         ("note", user xmlid) for an internal note. A script with ``visitor: True`` plays an
         anonymous website visitor (a guest) instead of a contact."""
         source = self.env["omnichannel.source"].browse(source_id)
+        if self.env["omnichannel.conversation"].search_count(
+            [("source_id", "=", source.id)], limit=1
+        ):
+            return  # played already: an update of the addon does not play it again
         for script in scripts:
             if script.get("visitor"):
                 customer = self.env["mail.guest"].create(

@@ -6,8 +6,13 @@ import { useService } from "@web/core/utils/hooks";
 /** Minutes and seconds, as the pop-up's timers show them. */
 export function formatDuration(seconds) {
     const total = Math.max(0, Math.floor(seconds));
-    const minutes = Math.floor(total / 60);
-    return `${minutes}:${String(total % 60).padStart(2, "0")}`;
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    const rest = `${String(total % 60).padStart(2, "0")}`;
+    if (hours) {
+        return `${hours}:${String(minutes).padStart(2, "0")}:${rest}`;
+    }
+    return `${minutes}:${rest}`;
 }
 
 /**
