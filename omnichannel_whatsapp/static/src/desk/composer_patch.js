@@ -18,6 +18,10 @@ patch(Composer.prototype, {
         return hours ? _t("%(hours)sh %(minutes)sm", { hours, minutes }) : _t("%s min", minutes);
     },
 
+    get whatsappWindowText() {
+        return _t("Free-form replies for %s more", this.whatsappWindowLeft);
+    },
+
     openWhatsappTemplates() {
         const state = this.omnichannelConversation;
         this.env.services.action.doAction(
