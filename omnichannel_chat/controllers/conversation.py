@@ -12,6 +12,7 @@ class OmnichannelConversationController(Controller):
         "take": "action_take",
         "accept_offer": "action_accept_offer",
         "decline_offer": "action_decline_offer",
+        "expire_offer": "action_expire_offer",
         "transfer": "action_transfer",
         "invite": "action_invite",
         "accept_conference": "action_accept_conference",
@@ -55,6 +56,17 @@ class OmnichannelConversationController(Controller):
             conversation, search=search, category_id=category_id, lang=lang
         )
 
+    @route("/omnichannel/channel/<int:channel_id>/quick_replies", type="json", auth="user")
+    def channel_quick_replies(self, channel_id, search=None):
+        """What ``:shortcut`` offers in the composer of this channel: the quick replies of its
+        conversation's team, filled for it; false on a channel that is no conversation."""
+        conversation = request.env["omnichannel.conversation"].search(
+            [("channel_id", "=", channel_id)], limit=1
+        )
+        if not conversation:
+            return False
+        return request.env["mail.canned.response"]._omnichannel_search(conversation, search=search)
+
     @route("/omnichannel/channel/<int:channel_id>/conversation", type="json", auth="user")
     def channel_conversation(self, channel_id):
         """The conversation on a Discuss channel, as its thread header shows it."""
@@ -66,6 +78,15 @@ class OmnichannelConversationController(Controller):
     @route("/omnichannel/conversation/<int:conversation_id>/info", type="json", auth="user")
     def conversation_info(self, conversation_id):
         return request.env["omnichannel.conversation"].browse(conversation_id)._get_info_panel()
+
+    @route(
+        "/omnichannel/conversation/<int:conversation_id>/history/<int:other_id>",
+        type="json",
+        auth="user",
+    )
+    def conversation_history(self, conversation_id, other_id):
+        conversation = request.env["omnichannel.conversation"].browse(conversation_id)
+        return conversation._get_history_conversation(other_id)
 
     @route("/omnichannel/transfer_targets", type="json", auth="user")
     def transfer_targets(self, search="", exclude_conversation_id=None):

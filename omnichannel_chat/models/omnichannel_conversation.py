@@ -249,13 +249,14 @@ class OmnichannelConversation(models.Model):
                 )
             )
 
-    def _check_can_act(self):
+    def _can_act(self):
         """Owner, conference participant, manager; or any agent of its team while it queues."""
         user = self.env.user
         unowned = self.state in ("queued", "offered") and user in self.team_id.user_ids
-        if not (
-            self._is_manager() or user == self.user_id or user in self.participant_ids or unowned
-        ):
+        return self._is_manager() or user == self.user_id or user in self.participant_ids or unowned
+
+    def _check_can_act(self):
+        if not self._can_act():
             raise AccessError(self.env._("You are not handling this conversation."))
 
     def _check_not_resolved(self):
@@ -410,12 +411,21 @@ class OmnichannelConversation(models.Model):
             return self.action_transfer(user_id=target.id, note=note)
         raise UserError(self.env._("This conversation is resolved."))
 
+    def _is_over_capacity(self, user):
+        """Whether `user` already holds the team's limit of conversations per agent."""
+        capacity = self.sudo().team_id.omnichannel_capacity
+        return bool(capacity) and self._count_held(user) >= capacity
+
+    def _count_held(self, user):
+        # sudo: omnichannel.conversation - counts the agent's own load, whoever asks
+        return self.sudo().search_count([("user_id", "=", user.id), ("state", "=", "taken")])
+
     def _check_capacity(self, user):
         """Taking beyond the team's limit of conversations per agent is confirmed first."""
         capacity = self.team_id.omnichannel_capacity
         if not capacity:
             return
-        held = self.search_count([("user_id", "=", user.id), ("state", "=", "taken")])
+        held = self._count_held(user)
         if held >= capacity:
             raise UserError(
                 self.env._(
@@ -480,6 +490,7 @@ class OmnichannelConversation(models.Model):
             self._leave_channel(previous)
             self._notify_agents(previous, "removed")
             self._notify_agents(target_team.user_ids, "queued")
+            self._offer_next()
             self._log_event(
                 "transfer_team",
                 from_state="taken",
@@ -489,6 +500,7 @@ class OmnichannelConversation(models.Model):
                 to_team_id=target_team.id,
                 note=note,
             )
+        self._offer_waiting_to_freed(previous, team)
         return True
 
     def action_invite(self, user_id):
@@ -655,6 +667,18 @@ class OmnichannelConversation(models.Model):
             reason_id=reason.id,
             note=note,
         )
+        if from_state == "taken" and actor:
+            # (the timers leave it to the offers cron: they lock only their own batch)
+            self._offer_waiting_to_freed(self.user_id, self.team_id)
+
+    def _offer_waiting_to_freed(self, user, team):
+        """The agent let a conversation of `team` go: in offer mode, what waits may now be
+        theirs (other teams' queues get them at the next offers run)."""
+        if team.omnichannel_routing_mode == "offer" and (
+            user.omnichannel_effective_status == "available"
+        ):
+            # sudo: omnichannel.conversation - routing is the system's, not the caller's
+            self.env["omnichannel.conversation"].sudo()._offer_waiting_to(user)
 
     def action_reopen(self):
         """Reopen a resolved conversation to its owner (or to its queue when it had none)."""
@@ -695,6 +719,7 @@ class OmnichannelConversation(models.Model):
             self._notify_agents(owner, "assigned")
         else:
             self._notify_agents(self.team_id.user_ids, "queued")
+            self._offer_next()
         self._log_event(
             "reopen",
             actor=actor,
@@ -823,7 +848,8 @@ class OmnichannelConversation(models.Model):
             and author.has_group(AGENT_GROUP)
             and (author in self.team_id.user_ids or author.has_group(MANAGER_GROUP))
         ):
-            self.with_user(author).action_take()
+            # Replying is the agent's own choice to handle it, as a confirmed take.
+            self.with_user(author).action_take(confirm=True)
 
     def _deliver(self, message):
         """Hand a public message to the source's provider, if the source has one."""
@@ -931,25 +957,78 @@ class OmnichannelConversation(models.Model):
         )
 
     @api.model
-    def _lock_batch(self, where, params, limit):
+    def _lock_batch(self, where, params, limit, lock_offered_user=False):
         """Ids matching ``where``, locked for this transaction; rows another run holds are
-        skipped, so two runs at once never handle the same conversation."""
+        skipped, so two runs at once never handle the same conversation. With
+        ``lock_offered_user``, the offered agent's row too (two runs timing out two offers
+        of one agent would both write their status)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT c.id FROM omnichannel_conversation c
                   JOIN helpdesk_ticket_team t ON t.id = c.team_id
+                  %s
                  WHERE %s
                  ORDER BY c.id
                  LIMIT %s
-                   FOR UPDATE OF c SKIP LOCKED
+                   FOR UPDATE OF c%s SKIP LOCKED
                 """,
+                SQL("JOIN res_users u ON u.id = c.offered_user_id" if lock_offered_user else ""),
                 SQL(where, **params),
                 limit,
+                SQL(", u" if lock_offered_user else ""),
             )
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _count_due(self, where, params):
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT count(*) FROM omnichannel_conversation c
+                  JOIN helpdesk_ticket_team t ON t.id = c.team_id
+                 WHERE %s
+                """,
+                SQL(where, **params),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _process_due(self, where, params, process, batch_size, done=0, lock_offered_user=False):
+        """Call ``process`` on each conversation matching ``where``, batch by batch: each
+        batch locked (a second run at once skips it), then committed and reported as the
+        cron's progress. Returns ``done`` plus the conversations handled."""
+        due = None
+        handled = 0
+        # Page by id: a conversation still matching after `process` (nobody to offer it to)
+        # is not taken again in this run.
+        paged = f"({where}) AND c.id > %(after_id)s"
+        after_id = 0
+        while True:
+            batch = self._lock_batch(
+                paged, {**params, "after_id": after_id}, batch_size, lock_offered_user
+            )
+            if due is None:
+                # Counted after the lock: the lock is the transaction's first query, so no
+                # row it locks changed since the transaction's snapshot.
+                due = self._count_due(where, params)
+            for conversation in batch:
+                process(conversation)
+            after_id = batch[-1:].id or after_id
+            handled += len(batch)
+            last = len(batch) < batch_size
+            self._commit_progress(done + handled, 0 if last else max(due - handled, 1))
+            if last:
+                return done + handled
+
+    @api.model
+    def _get_autoclose_seconds_sql(self):
+        """How long the customer may stay silent before the close, in seconds: SQL over the
+        conversation ``c`` and its team ``t``. A source may shorten it (WhatsApp: its window)."""
+        return SQL("t.omnichannel_autoclose_hours * 3600")
 
     @api.model
     def _cron_autoclose(self, batch_size=200):
@@ -958,68 +1037,53 @@ class OmnichannelConversation(models.Model):
         now = fields.Datetime.now()
         silent_since = SQL("COALESCE(c.last_customer_message_date, c.create_date)")
         common = "c.state != 'resolved' AND t.omnichannel_autoclose_hours > 0"
-        done = 0
+        params = {"silent": silent_since, "now": now, "seconds": self._get_autoclose_seconds_sql()}
         reason = self.env.ref("omnichannel_chat.reason_auto_closed")
-        while True:
-            batch = self._lock_batch(
-                f"{common} AND %(silent)s + make_interval(secs => "
-                "t.omnichannel_autoclose_hours * 3600) <= %(now)s",
-                {"silent": silent_since, "now": now},
-                batch_size,
-            )
-            for conversation in batch:
-                if conversation.team_id.omnichannel_autoclose_message:
-                    conversation._post_system_message(
-                        conversation.team_id.omnichannel_autoclose_message
-                    )
-                conversation._resolve(reason, None, actor=None)
-            done += len(batch)
-            self._commit_progress(len(batch))
-            if len(batch) < batch_size:
-                break
-        while True:
-            batch = self._lock_batch(
-                f"{common} AND t.omnichannel_autoclose_warn"
-                " AND (c.autoclose_warned_date IS NULL OR c.autoclose_warned_date < %(silent)s)"
-                " AND %(silent)s + make_interval(secs => t.omnichannel_autoclose_hours * 1800)"
-                " <= %(now)s",
-                {"silent": silent_since, "now": now},
-                batch_size,
-            )
-            for conversation in batch:
+
+        def close(conversation):
+            if conversation.team_id.omnichannel_autoclose_message:
                 conversation._post_system_message(
-                    conversation.team_id.omnichannel_autoclose_warning_message
+                    conversation.team_id.omnichannel_autoclose_message
                 )
-                # sudo: omnichannel.conversation - the timer's own bookkeeping
-                conversation.sudo().autoclose_warned_date = now
-            done += len(batch)
-            self._commit_progress(len(batch))
-            if len(batch) < batch_size:
-                break
-        return done
+            conversation._resolve(reason, None, actor=None)
+
+        def warn(conversation):
+            conversation._post_system_message(
+                conversation.team_id.omnichannel_autoclose_warning_message
+            )
+            # sudo: omnichannel.conversation - the timer's own bookkeeping
+            conversation.sudo().autoclose_warned_date = now
+
+        done = self._process_due(
+            f"{common} AND %(silent)s + make_interval(secs => %(seconds)s) <= %(now)s",
+            params,
+            close,
+            batch_size,
+        )
+        return self._process_due(
+            f"{common} AND t.omnichannel_autoclose_warn"
+            " AND (c.autoclose_warned_date IS NULL OR c.autoclose_warned_date < %(silent)s)"
+            " AND %(silent)s + make_interval(secs => %(seconds)s / 2) <= %(now)s",
+            params,
+            warn,
+            batch_size,
+            done=done,
+        )
 
     @api.model
     def _cron_requeue_owner_gone(self, batch_size=200):
         """Taken conversations whose owner has been offline longer than the team allows go
         back to the team's queue."""
-        now = fields.Datetime.now()
-        done = 0
-        while True:
-            batch = self._lock_batch(
-                "c.state = 'taken' AND c.conference_state = 'none'"
-                " AND t.omnichannel_owner_gone_minutes > 0"
-                " AND EXISTS (SELECT 1 FROM bus_presence p WHERE p.user_id = c.user_id"
-                "   AND p.last_poll + make_interval(mins => t.omnichannel_owner_gone_minutes)"
-                "   <= %(now)s)",
-                {"now": now},
-                batch_size,
-            )
-            for conversation in batch:
-                conversation._requeue_owner_gone()
-            done += len(batch)
-            self._commit_progress(len(batch))
-            if len(batch) < batch_size:
-                return done
+        return self._process_due(
+            "c.state = 'taken' AND c.conference_state = 'none'"
+            " AND t.omnichannel_owner_gone_minutes > 0"
+            " AND EXISTS (SELECT 1 FROM bus_presence p WHERE p.user_id = c.user_id"
+            "   AND p.last_poll + make_interval(mins => t.omnichannel_owner_gone_minutes)"
+            "   <= %(now)s)",
+            {"now": fields.Datetime.now()},
+            lambda conversation: conversation._requeue_owner_gone(),
+            batch_size,
+        )
 
     def _requeue_owner_gone(self):
         # sudo: omnichannel.conversation - the timer moves it, for no user
@@ -1047,10 +1111,11 @@ class OmnichannelConversation(models.Model):
         self.with_context(omnichannel_cron_commit=True)._cron_requeue_owner_gone()
 
     @api.model
-    def _commit_progress(self, count):
-        """In the cron, commit each batch (and report it); in tests, only flush."""
+    def _commit_progress(self, done, remaining):
+        """In the cron, commit each batch and report the progress (a run that fails after
+        committed batches shows as partly done); in tests, only flush."""
         if self.env.context.get("omnichannel_cron_commit"):
-            self.env["ir.cron"]._notify_progress(done=count, remaining=0)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             self.env.cr.commit()  # pylint: disable=invalid-commit
         else:
             self.env.flush_all()
@@ -1141,6 +1206,8 @@ class OmnichannelConversation(models.Model):
         conversation.write(
             {"state": "offered", "offered_user_id": agent.id, "offer_deadline": deadline}
         )
+        # The timeout runs at the deadline, not at the cron's next minute.
+        conversation.env.ref("omnichannel_chat.ir_cron_offer_timeouts")._trigger(at=deadline)
         conversation._log_event(
             "offer", actor=None, from_state="queued", to_state="offered", to_user_id=agent.id
         )
@@ -1182,32 +1249,69 @@ class OmnichannelConversation(models.Model):
         self.ensure_one()
         if self.state != "offered" or self.offered_user_id != self.env.user:
             raise UserError(self.env._("This conversation is not offered to you."))
+        if self.offer_deadline and self.offer_deadline < fields.Datetime.now():
+            raise UserError(self.env._("This offer has expired: it goes to the next agent."))
         return self.action_take(confirm=True)
 
     @api.model
     def _cron_offer_timeouts(self, batch_size=200):
         """Offers not answered in time: the agent becomes Not ready (RONA), the next one
-        gets the offer."""
-        now = fields.Datetime.now()
-        done = 0
-        while True:
-            batch = self._lock_batch(
-                "c.state = 'offered' AND c.offer_deadline <= %(now)s", {"now": now}, batch_size
-            )
-            for conversation in batch:
-                agent = conversation.offered_user_id
-                conversation.offer_refused_user_ids = [fields.Command.link(agent.id)]
-                conversation._log_event(
-                    "rona", actor=None, from_state="offered", to_user_id=agent.id
-                )
-                conversation._notify_agents(agent, "removed")
-                # sudo: res.users - the timer sets the agent Not ready (RONA), for no user
-                agent.sudo()._omnichannel_set_status("not_ready", "rona")
-                conversation._offer_next()
-            done += len(batch)
-            self._commit_progress(len(batch))
-            if len(batch) < batch_size:
-                return done
+        gets the offer. Then what waits in offer-mode queues goes to agents who became
+        free (connected again, under their capacity again)."""
+
+        done = self._process_due(
+            "c.state = 'offered' AND c.offer_deadline <= %(now)s",
+            {"now": fields.Datetime.now()},
+            lambda conversation: conversation._time_out_offer(),
+            batch_size,
+            lock_offered_user=True,
+        )
+        return self._process_due(
+            # a cheap first cut: an agent of the team available, connected, not having
+            # passed on it; _offer_next checks capacity and the rest
+            "c.state = 'queued' AND t.omnichannel_routing_mode = 'offer'"
+            " AND EXISTS (SELECT 1 FROM helpdesk_ticket_team_res_users_rel r"
+            "   JOIN res_users u ON u.id = r.res_users_id"
+            "   JOIN bus_presence p ON p.user_id = u.id AND p.status != 'offline'"
+            "  WHERE r.helpdesk_ticket_team_id = t.id AND u.active"
+            "    AND u.omnichannel_status = 'available'"
+            "    AND u.id NOT IN (SELECT x.user_id"
+            "                       FROM omnichannel_conversation_offer_refused_rel x"
+            "                      WHERE x.conversation_id = c.id))",
+            {},
+            lambda conversation: conversation._offer_next(),
+            batch_size,
+            done=done,
+        )
+
+    def _time_out_offer(self):
+        """Call it on the superuser's conversation, its row locked: the offered agent becomes
+        Not ready (RONA) and the next agent gets the offer."""
+        agent = self.offered_user_id
+        self.offer_refused_user_ids = [fields.Command.link(agent.id)]
+        self._log_event("rona", actor=None, from_state="offered", to_user_id=agent.id)
+        self._notify_agents(agent, "removed")
+        # sudo: res.users - the timer sets the agent Not ready (RONA), for no user
+        agent.sudo()._omnichannel_set_status("not_ready", "rona")
+        self._offer_next()
+
+    def action_expire_offer(self):
+        """The offered agent's pop-up reached zero: the timeout runs now rather than at the
+        cron's next run (which still catches the offers of agents who closed Odoo)."""
+        self.ensure_one()
+        self._check_agent()
+        # sudo: omnichannel.conversation - only an offer of the caller's, past its deadline,
+        # locked (a cron run at the same moment skips it, or this skips the cron's)
+        expired = self.sudo()._lock_batch(
+            "c.id = %(id)s AND c.state = 'offered' AND c.offered_user_id = %(uid)s"
+            " AND c.offer_deadline <= %(now)s",
+            {"id": self.id, "uid": self.env.uid, "now": fields.Datetime.now()},
+            1,
+            lock_offered_user=True,
+        )
+        for conversation in expired:
+            conversation._time_out_offer()
+        return bool(expired)
 
     @api.model
     def _cron_offer_timeouts_entry(self):
@@ -1216,8 +1320,9 @@ class OmnichannelConversation(models.Model):
     @api.model
     def _get_live_board(self):
         """What supervisors watch live: per team, conversations queued (and since when the
-        longest has waited), offered, taken and in conference; per agent of those teams,
-        their presence and how many conversations they hold. One grouped query each."""
+        longest has waited), offered, taken and in conference; per agent of every team,
+        their status (with why they are not ready) and how many conversations they hold.
+        One grouped query each."""
         if not self._is_manager():
             raise AccessError(self.env._("The live board is for omnichannel managers."))
         now = fields.Datetime.now()
@@ -1250,9 +1355,10 @@ class OmnichannelConversation(models.Model):
         ):
             teams[team.id]["conference"] = count
         load = dict(self._read_group([("state", "=", "taken")], ["user_id"], ["__count"]))
+        # Every team's agents, also of teams with nothing open: supervisors see who is ready.
         agents = (
             self.env["helpdesk.ticket.team"]
-            .browse(list(teams))
+            .search([("user_ids", "!=", False)])
             .user_ids.filtered(lambda user: user.has_group(AGENT_GROUP))
         )
         return {
@@ -1263,6 +1369,8 @@ class OmnichannelConversation(models.Model):
                     "name": agent.name,
                     "presence": agent.im_status,
                     "status": agent.omnichannel_effective_status,
+                    "reason": agent.omnichannel_effective_status == "not_ready"
+                    and agent.omnichannel_not_ready_reason,
                     "load": load.get(agent, 0),
                 }
                 for agent in agents.sorted("name")
@@ -1385,6 +1493,7 @@ class OmnichannelConversation(models.Model):
             return {"id": user.id, "name": user.name} if user else False
 
         customer = self.partner_id
+        actions = self._get_available_actions()
         return {
             "id": self.id,
             "visible": True,
@@ -1419,7 +1528,9 @@ class OmnichannelConversation(models.Model):
                 if self.ticket_id
                 else False
             ),
-            "actions": self._get_available_actions(),
+            "actions": actions,
+            # taking it now goes beyond the team's capacity: the desk asks to confirm first
+            "take_over_capacity": "take" in actions and self._is_over_capacity(self.env.user),
             **self._get_desk_source_state(),
         }
 
@@ -1477,6 +1588,42 @@ class OmnichannelConversation(models.Model):
                     "detail": event.reason_id.name or event.tag_id.name or event.note or False,
                 }
                 for event in conversation.event_ids.sorted("id")
+            ],
+        }
+
+    def _get_history_conversation(self, other_id):
+        """One conversation of this contact's interaction history, read-only: its messages
+        and internal notes, whoever handled it, for an agent who reads this conversation."""
+        self.ensure_one()
+        self._check_agent()
+        self.check_access("read")
+        # sudo: omnichannel.conversation - the same contact's conversations are shown through
+        # this one (checked above), as the info panel lists them
+        conversation = self.sudo()
+        other = conversation.search(
+            self._customer_domain_any_source(conversation.partner_id, conversation.guest_id)
+            + [("id", "=", other_id)]
+        )
+        if not other:
+            raise AccessError(self.env._("This conversation is not in the contact's history."))
+        states = dict(self._fields["state"]._description_selection(self.env))
+        messages = other.channel_id.message_ids.filtered(lambda m: m.message_type == "comment")
+        return {
+            "id": other.id,
+            "name": other.name,
+            "source": other.source_id.name,
+            "state": states[other.state],
+            "owner": other.user_id.name or False,
+            "date": fields.Datetime.to_string(other.create_date),
+            "messages": [
+                {
+                    "id": message.id,
+                    "author": message.author_id.name or message.author_guest_id.name or "",
+                    "date": fields.Datetime.to_string(message.date),
+                    "body": message.body,
+                    "is_note": message._is_omnichannel_internal_note(),
+                }
+                for message in messages.sorted("id")
             ],
         }
 
@@ -1592,12 +1739,7 @@ class OmnichannelConversation(models.Model):
         manager = self._is_manager()
         owner_or_manager = manager or self.user_id == user
         in_team = user in self.team_id.user_ids
-        can_act = (
-            manager
-            or user == self.user_id
-            or user in self.participant_ids
-            or (self.state in ("queued", "offered") and in_team)
-        )
+        can_act = self._can_act()
         actions = ["archive" if not self.is_archived else "unarchive"]
         if user in self.user_id | self.participant_ids:
             actions.append("mark_unread")  # on their own membership

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -88,6 +90,15 @@ class TestCapacity(OmnichannelCase):
         third = self.route(partner=self.env["res.partner"].create({"name": "Third"}))
         third.with_user(self.agent_bruno).action_take()
 
+    def test_replying_is_a_confirmed_take(self):
+        """The reply is the agent's choice to handle it: above the limit too, and it is kept."""
+        self.team_support.omnichannel_capacity = 1
+        self.route().with_user(self.agent_ana).action_take()
+        second = self.route(partner=self.env["res.partner"].create({"name": "Second"}))
+        message = self.post_as_agent(second, self.agent_ana, "On it")
+        self.assertEqual((second.state, second.user_id), ("taken", self.agent_ana))
+        self.assertIn(message, second.channel_id.message_ids)
+
     def test_no_limit_by_default(self):
         for i in range(3):
             conversation = self.route(partner=self.env["res.partner"].create({"name": f"C{i}"}))
@@ -96,21 +107,25 @@ class TestCapacity(OmnichannelCase):
 
 @tagged("post_install", "-at_install")
 class TestOwnerGone(OmnichannelCase):
-    def presence(self, user, minutes_ago):
+    def presence(self, user, moment):
+        """`user` left at `moment`: their presence last polled then."""
         self.env["bus.presence"].search([("user_id", "=", user.id)]).unlink()
-        moment = fields.Datetime.now() - timedelta(minutes=minutes_ago)
+        moment = fields.Datetime.to_datetime(moment)
         self.env["bus.presence"].create(
             {"user_id": user.id, "status": "offline", "last_poll": moment, "last_presence": moment}
         )
 
     def test_conversations_of_an_owner_offline_too_long_go_back_to_the_queue(self):
-        conversation = self.route()
-        conversation.with_user(self.agent_ana).action_take()
-        self.presence(self.agent_ana, minutes_ago=10)
-        self.assertEqual(self.Conversation._cron_requeue_owner_gone(), 0)
+        with freeze_time("2026-03-02 10:00:00"):
+            conversation = self.route()
+            conversation.with_user(self.agent_ana).action_take()
+            self.presence(self.agent_ana, "2026-03-02 10:00:00")
+        with freeze_time("2026-03-02 10:14:59"):
+            self.assertEqual(self.Conversation._cron_requeue_owner_gone(), 0)
         self.assertEqual(conversation.state, "taken")
-        self.presence(self.agent_ana, minutes_ago=16)
-        self.assertEqual(self.Conversation._cron_requeue_owner_gone(), 1)
+        with freeze_time("2026-03-02 10:15:00"):
+            self.assertEqual(self.Conversation._cron_requeue_owner_gone(), 1)
+            self.assertEqual(self.Conversation._cron_requeue_owner_gone(), 0)  # once
         self.assertEqual((conversation.state, conversation.user_id.id), ("queued", False))
         event = conversation.event_ids.filtered(lambda e: e.kind == "owner_gone")
         self.assertEqual((event.from_user_id, event.user_id.id), (self.agent_ana, False))
@@ -122,7 +137,7 @@ class TestOwnerGone(OmnichannelCase):
         self.team_support.omnichannel_owner_gone_minutes = 0
         conversation = self.route()
         conversation.with_user(self.agent_ana).action_take()
-        self.presence(self.agent_ana, minutes_ago=600)
+        self.presence(self.agent_ana, fields.Datetime.now() - timedelta(hours=10))
         self.assertEqual(self.Conversation._cron_requeue_owner_gone(), 0)
         self.assertEqual(conversation.state, "taken")
 

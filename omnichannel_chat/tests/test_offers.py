@@ -1,11 +1,16 @@
 import json
+import threading
+import uuid
 from datetime import datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.modules.registry import DummyRLock, Registry
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MailCase
 
@@ -138,3 +143,171 @@ class TestOffers(OmnichannelCase, MailCase):
         self.team_support.omnichannel_routing_mode = "open"
         conversation = self.new()
         self.assertEqual((conversation.state, conversation.offered_user_id.id), ("queued", False))
+
+    def test_the_timeout_runs_at_the_offer_deadline(self):
+        freezer, now = self.at("2026-03-02 10:00:00")
+        with freezer, now:
+            conversation = self.new()
+        cron = self.env.ref("omnichannel_chat.ir_cron_offer_timeouts")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        self.assertIn(conversation.offer_deadline, triggers.mapped("call_at"))
+        self.assertEqual(conversation.offer_deadline, datetime(2026, 3, 2, 10, 0, 30))
+
+    def test_the_agents_pop_up_runs_the_timeout_at_zero(self):
+        freezer, now = self.at("2026-03-02 10:00:00")
+        with freezer, now:
+            conversation = self.new()
+        agent = conversation.offered_user_id
+        other = (self.agent_ana | self.agent_bruno) - agent
+        freezer, now = self.at("2026-03-02 10:00:29")
+        with freezer, now:
+            self.assertFalse(conversation.with_user(agent).action_expire_offer())  # not yet
+        self.assertEqual(conversation.offered_user_id, agent)
+        freezer, now = self.at("2026-03-02 10:00:30")
+        with freezer, now:
+            self.assertFalse(conversation.with_user(other).action_expire_offer())  # not theirs
+            self.assertTrue(conversation.with_user(agent).action_expire_offer())
+            self.assertFalse(conversation.with_user(agent).action_expire_offer())  # once
+            self.assertEqual(self.Conversation._cron_offer_timeouts(), 0)  # nothing left
+        self.assertEqual(agent.omnichannel_not_ready_reason, "rona")
+        self.assertEqual(conversation.offered_user_id, other)
+        self.assertEqual(conversation.event_ids.mapped("kind").count("rona"), 1)
+
+    def test_an_expired_offer_cannot_be_accepted(self):
+        freezer, now = self.at("2026-03-02 10:00:00")
+        with freezer, now:
+            conversation = self.new()
+        agent = conversation.offered_user_id
+        freezer, now = self.at("2026-03-02 10:00:31")
+        with freezer, now, self.assertRaisesRegex(UserError, "This offer has expired"):
+            conversation.with_user(agent).action_accept_offer()
+        self.assertEqual(conversation.state, "offered")
+
+    def test_what_waits_goes_to_an_agent_who_connects_again(self):
+        self.env["bus.presence"].search(
+            [("user_id", "in", (self.agent_ana | self.agent_bruno).ids)]
+        ).write({"status": "offline"})
+        (self.agent_ana | self.agent_bruno).invalidate_recordset()
+        conversation = self.new()
+        self.assertEqual((conversation.state, conversation.offered_user_id.id), ("queued", False))
+        self.assertEqual(self.Conversation._cron_offer_timeouts(), 0)  # nobody there yet
+        self.env["bus.presence"].search([("user_id", "=", self.agent_bruno.id)]).write(
+            {"status": "online"}
+        )
+        self.agent_bruno.invalidate_recordset()
+        self.assertEqual(self.Conversation._cron_offer_timeouts(), 1)
+        self.assertEqual(
+            (conversation.state, conversation.offered_user_id), ("offered", self.agent_bruno)
+        )
+        self.assertEqual(self.Conversation._cron_offer_timeouts(), 0)  # no second offer
+
+    def test_an_agent_under_capacity_again_gets_what_waits(self):
+        self.team_support.omnichannel_capacity = 1
+        self.agent_ana.with_user(self.agent_ana)._omnichannel_set_status("busy")
+        held = self.new("Held")
+        held.with_user(self.agent_bruno).action_accept_offer()
+        waiting = self.new("Waiting")
+        self.assertEqual(waiting.state, "queued")  # Bruno is full, Ana busy
+        held.with_user(self.agent_bruno).action_resolve(reason_id=self.reason_resolved.id)
+        self.assertEqual((waiting.state, waiting.offered_user_id), ("offered", self.agent_bruno))
+
+    def test_a_transfer_to_an_offer_mode_team_offers_it(self):
+        self.team_support.omnichannel_routing_mode = "open"
+        self.team_sales.write(
+            {
+                "omnichannel_routing_mode": "offer",
+                "user_ids": [(4, self.agent_bruno.id)],
+            }
+        )
+        conversation = self.new()
+        conversation.with_user(self.agent_ana).action_take()
+        conversation.with_user(self.agent_ana).action_transfer(team_id=self.team_sales.id)
+        self.assertEqual(
+            (conversation.state, conversation.offered_user_id), ("offered", self.agent_bruno)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestOfferTimeoutsTwiceAtOnce(TransactionCase):
+    """Two runs of the offers cron at the same moment (committed data, one cursor each):
+    every offer times out once, and nothing is offered twice."""
+
+    def test_two_runs_at_once_time_out_each_offer_once(self):
+        suffix = uuid.uuid4().hex[:8]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            agent = new_test_user(
+                env, f"rona_{suffix}", groups="omnichannel_chat.group_omnichannel_agent"
+            )
+            env["bus.presence"].create({"user_id": agent.id, "status": "online"})
+            team = env["helpdesk.ticket.team"].create(
+                {
+                    "name": f"Twice {suffix}",
+                    "omnichannel_routing_mode": "offer",
+                    "user_ids": [(6, 0, agent.ids)],
+                }
+            )
+            source = env["omnichannel.source"].create(
+                {"name": "Twice", "code": f"twice_{suffix}", "team_id": team.id}
+            )
+            ids = []
+            for i in range(20):
+                partner = env["res.partner"].create({"name": f"Offered {suffix} {i}"})
+                conversation, _message = env["omnichannel.conversation"]._route_inbound_message(
+                    source, partner, "hello"
+                )
+                ids.append(conversation.id)
+            env.flush_all()
+            cr.execute(
+                "UPDATE omnichannel_conversation SET offer_deadline = offer_deadline"
+                " - interval '1 minute' WHERE id = ANY(%s) AND state = 'offered'",
+                [ids],
+            )
+            self.assertEqual(cr.rowcount, 20)
+        try:
+            barrier = threading.Barrier(2)
+            errors = []
+
+            def run():
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {"omnichannel_cron_commit": True})
+                    barrier.wait(timeout=30)
+                    try:
+                        env["omnichannel.conversation"]._cron_offer_timeouts(batch_size=3)
+                    except Exception as error:  # any failure is reported below
+                        errors.append(repr(error))
+                        cr.rollback()
+
+            threads = [threading.Thread(target=run) for _i in range(2)]
+            with patch.object(Registry, "_lock", DummyRLock()), mute_logger("odoo.sql_db"):
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(timeout=120)
+            self.assertEqual(errors, [])
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                conversations = env["omnichannel.conversation"].browse(ids)
+                # Nobody left for them: they wait in the queue.
+                self.assertEqual(set(conversations.mapped("state")), {"queued"})
+                events = env["omnichannel.event"].search([("conversation_id", "in", ids)])
+                kinds = events.mapped("kind")
+                self.assertEqual((kinds.count("rona"), kinds.count("offer")), (20, 20))
+                agent = agent.with_env(env)
+                self.assertEqual(
+                    (agent.omnichannel_status, agent.omnichannel_not_ready_reason),
+                    ("not_ready", "rona"),
+                )
+        finally:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                conversations = env["omnichannel.conversation"].browse(ids)
+                partners = conversations.partner_id
+                conversations.channel_id.unlink()
+                env["omnichannel.source"].browse(source.id).unlink()
+                env["helpdesk.ticket.team"].browse(team.id).unlink()
+                partners.unlink()
+                agent = env["res.users"].browse(agent.id)
+                agent_partner = agent.partner_id
+                agent.unlink()
+                agent_partner.unlink()

@@ -272,6 +272,15 @@ class TestLiveBoard(OmnichannelCase, MailCase):
         self.assertEqual(bruno["status"], "busy")
         self.assertTrue(queued)
 
+    def test_board_shows_every_agent_and_why_not_ready(self):
+        """Carla's team has nothing open: she shows all the same, with her RONA."""
+        self.env["bus.presence"].create({"user_id": self.agent_carla.id, "status": "online"})
+        self.agent_carla.sudo()._omnichannel_set_status("not_ready", "rona")
+        self.agent_carla.invalidate_recordset()
+        board = self.Conversation.with_user(self.manager)._get_live_board()
+        carla = next(agent for agent in board["agents"] if agent["id"] == self.agent_carla.id)
+        self.assertEqual((carla["status"], carla["reason"]), ("not_ready", "rona"))
+
     def test_board_is_for_managers(self):
         with self.assertRaises(AccessError):
             self.Conversation.with_user(self.agent_ana)._get_live_board()

@@ -1,9 +1,13 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 # Meta's customer service window: free-form messages only within 24 h of the customer's last.
 SERVICE_WINDOW = timedelta(hours=24)
+# Auto-close ends a WhatsApp conversation this long before its window does, so that the
+# closing message still reaches the customer (the auto-close cron runs every 5 minutes).
+AUTOCLOSE_BEFORE_WINDOW_ENDS = timedelta(minutes=10)
 
 
 class OmnichannelConversation(models.Model):
@@ -38,6 +42,18 @@ class OmnichannelConversation(models.Model):
             last = conversation.whatsapp_last_inbound_date
             conversation.whatsapp_window_expires = last and last + SERVICE_WINDOW
             conversation.whatsapp_window_open = bool(last) and now < last + SERVICE_WINDOW
+
+    @api.model
+    def _get_autoclose_seconds_sql(self):
+        # Past the window only templates reach the customer: a WhatsApp conversation closes
+        # as its window ends at the latest (warned at half that time), with its closing message.
+        window = int((SERVICE_WINDOW - AUTOCLOSE_BEFORE_WINDOW_ENDS).total_seconds())
+        return SQL(
+            "CASE WHEN c.whatsapp_account_id IS NULL THEN %s ELSE LEAST(%s, %s) END",
+            super()._get_autoclose_seconds_sql(),
+            super()._get_autoclose_seconds_sql(),
+            window,
+        )
 
     def _get_desk_source_state(self):
         state = super()._get_desk_source_state()

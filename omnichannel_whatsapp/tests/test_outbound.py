@@ -384,25 +384,68 @@ class TestDeliveryNotifications(WhatsappCase, MailCase):
 
 @tagged("post_install", "-at_install")
 class TestAutoCloseOnWhatsapp(WhatsappCase):
-    def test_warning_is_sent_and_the_closing_message_outside_the_window_is_kept(self):
-        self.team.write({"omnichannel_autoclose_hours": 24, "omnichannel_autoclose_warn": True})
+    def silent_for(self, conversation, hours, minutes=0):
+        """The customer's last message (and so the window's start) that long ago."""
+        moment = fields.Datetime.now() - timedelta(hours=hours, minutes=minutes)
+        # sudo: omnichannel.conversation - the test moves the customer's last message back
+        conversation.sudo().write(
+            {"whatsapp_last_inbound_date": moment, "last_customer_message_date": moment}
+        )
+
+    def texts_sent(self):
+        self.send_due()
+        return [m["text"]["body"] for m in self.standin.sent_messages if m["type"] == "text"]
+
+    def test_warned_then_closed_within_the_window_both_messages_delivered(self):
+        """A team allowing 48 hours: on WhatsApp the close comes as the window ends (10
+        minutes before), the warning at half that time; both reach the customer."""
+        self.team.write({"omnichannel_autoclose_hours": 48, "omnichannel_autoclose_warn": True})
         self.text("Hola")
         conversation = self.conversation_of()
-        conversation.whatsapp_last_inbound_date = "2020-01-01 00:00:00"
+        self.silent_for(conversation, 11, 54)
+        self.Conversation._cron_autoclose()
+        self.assertEqual(self.texts_sent(), [])
+        self.silent_for(conversation, 11, 56)
+        self.Conversation._cron_autoclose()
+        (warning,) = self.texts_sent()
+        self.assertEqual(warning, self.team.omnichannel_autoclose_warning_message)
+        self.silent_for(conversation, 23, 49)
+        self.Conversation._cron_autoclose()
+        self.assertEqual(conversation.state, "queued")
+        self.silent_for(conversation, 23, 51)
+        self.Conversation._cron_autoclose()
+        self.assertEqual(conversation.state, "resolved")
+        self.assertEqual(
+            conversation.reason_id, self.env.ref("omnichannel_chat.reason_auto_closed")
+        )
+        _warning, closing = self.texts_sent()
+        self.assertIn("closing this conversation", closing)
+        root = self.env.ref("base.partner_root")
+        notices = conversation.channel_id.message_ids.filtered(lambda m: m.author_id == root)
+        self.assertEqual(set(notices.mapped("omnichannel_delivery_state")), {"sent"})
+
+    def test_a_shorter_team_time_stands(self):
+        self.team.write({"omnichannel_autoclose_hours": 2, "omnichannel_autoclose_warn": False})
+        self.text("Hola")
+        conversation = self.conversation_of()
+        self.silent_for(conversation, 1, 59)
+        self.Conversation._cron_autoclose()
+        self.assertEqual(conversation.state, "queued")
+        self.silent_for(conversation, 2, 1)
+        self.Conversation._cron_autoclose()
+        self.assertEqual(conversation.state, "resolved")
+
+    def test_a_message_the_window_refuses_is_kept_as_not_delivered(self):
+        """Had the timer stopped past the window (a server down for a day), the warning
+        is refused by WhatsApp: kept in the conversation, marked failed with the reason."""
+        self.team.write({"omnichannel_autoclose_hours": 48, "omnichannel_autoclose_warn": True})
+        self.text("Hola")
+        conversation = self.conversation_of()
+        conversation.sudo().whatsapp_last_inbound_date = "2020-01-01 00:00:00"
         conversation.sudo().last_customer_message_date = fields.Datetime.now() - timedelta(hours=13)
         self.Conversation._cron_autoclose()
-        self.send_due()
-        self.assertEqual(conversation.state, "queued")
-        (warning,) = [m for m in self.standin.sent_messages if m["type"] == "text"] or [None]
-        self.assertIsNone(warning, "outside the window nothing free-form can be sent")
+        self.assertEqual(self.texts_sent(), [], "outside the window nothing free-form is sent")
         root = self.env.ref("base.partner_root")
         notice = conversation.channel_id.message_ids.filtered(lambda m: m.author_id == root)
         self.assertEqual(notice.omnichannel_delivery_state, "failed")
         self.assertIn("24 hours", notice.omnichannel_delivery_error)
-        conversation.whatsapp_last_inbound_date = fields.Datetime.now()
-        conversation.sudo().last_customer_message_date = fields.Datetime.now() - timedelta(hours=25)
-        self.Conversation._cron_autoclose()
-        self.send_due()
-        self.assertEqual(conversation.state, "resolved")
-        (closing,) = self.standin.sent_messages
-        self.assertIn("closing this conversation", closing["text"]["body"])

@@ -1,5 +1,6 @@
 import { Component, onWillDestroy, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
+import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 
@@ -18,7 +19,8 @@ export function formatDuration(seconds) {
 /**
  * The offer pop-up (as Webex's request popover): a conversation routed to this agent, with the
  * customer, team, source, first message, the time the customer waited and the countdown left
- * to accept it. The server decides when it expires (its cron); at zero the pop-up only says so.
+ * to accept it. At zero the pop-up asks the server to run the timeout now; the server checks
+ * the deadline (and its cron runs the timeouts of agents no longer connected).
  */
 export class OfferPopup extends Component {
     static template = "omnichannel_chat.OfferPopup";
@@ -27,8 +29,24 @@ export class OfferPopup extends Component {
     setup() {
         this.agent = useState(useService("omnichannel.agent"));
         this.clock = useState({ now: Date.now() });
-        const timer = setInterval(() => (this.clock.now = Date.now()), 1000);
+        /** offer id -> when the pop-up last asked the server to time it out */
+        this.expiryAsked = new Map();
+        const timer = setInterval(() => this.tick(), 1000);
         onWillDestroy(() => clearInterval(timer));
+    }
+
+    tick() {
+        this.clock.now = Date.now();
+        for (const offer of this.agent.offers) {
+            const asked = this.expiryAsked.get(offer.id);
+            // Past the deadline: ask, and ask again every 2 seconds while the server says it
+            // is not yet time (the two clocks may differ by a second); the offer leaves the
+            // list when the server times it out.
+            if (this.clock.now >= offer.deadline && (!asked || this.clock.now - asked >= 2000)) {
+                this.expiryAsked.set(offer.id, this.clock.now);
+                rpc(`/omnichannel/conversation/${offer.id}/expire_offer`, {}, { silent: true });
+            }
+        }
     }
 
     secondsLeft(offer) {
