@@ -71,6 +71,31 @@ class TestDeskActions(OmnichannelCase):
         with self.assertRaises(AccessError):
             conversation.with_user(self.agent_carla)._get_info_panel()
 
+    def test_history_entry_read_only_whoever_handled_it(self):
+        """Carla's conversation on another source shows to Ana, who reads this contact's
+        current one: messages and notes; not to Bruno, nor for another contact's."""
+        other_source = self.env["omnichannel.source"].create(
+            {"name": "Other source", "code": "other_source", "team_id": self.team_sales.id}
+        )
+        earlier = self.Conversation.sudo()._route_inbound_message(
+            other_source, self.customer, "from the other source"
+        )[0]
+        earlier.with_user(self.agent_carla).action_take()
+        earlier.with_user(self.agent_carla).action_post_note("prefers calls")
+        conversation = self.route()
+        conversation.with_user(self.agent_ana).action_take()
+        entry = conversation.with_user(self.agent_ana)._get_history_conversation(earlier.id)
+        self.assertEqual((entry["source"], entry["owner"]), ("Other source", "Carla Test"))
+        self.assertEqual(
+            [(m["author"], m["is_note"]) for m in entry["messages"]],
+            [("Customer Carmen", False), ("Carla Test", True)],
+        )
+        with self.assertRaises(AccessError):
+            conversation.with_user(self.agent_bruno)._get_history_conversation(earlier.id)
+        stranger = self.route(partner=self.env["res.partner"].create({"name": "Stranger"}))
+        with self.assertRaises(AccessError):
+            conversation.with_user(self.agent_ana)._get_history_conversation(stranger.id)
+
     def test_contact_edits_are_saved_for_everyone(self):
         conversation = self.route()
         conversation.with_user(self.agent_ana).action_take()

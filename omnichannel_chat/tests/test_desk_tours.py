@@ -49,6 +49,23 @@ class TestDeskTours(OmnichannelBrowserCase):
         self.assertIn("Sorry Customer, your order leaves today.", reply.body)
         self.assertFalse(reply._is_omnichannel_internal_note())
 
+    def test_shortcut_inserts_the_teams_quick_reply_filled(self):
+        self.env["mail.canned.response"].create(
+            {
+                "source": "t-sales-only",
+                "substitution": "Our sales team answers you.",
+                "omnichannel_team_ids": [(4, self.team_sales.id)],
+                "group_ids": [(4, self.env.ref("omnichannel_chat.group_omnichannel_agent").id)],
+            }
+        )
+        self.conversation.with_user(self.agent_ana).action_take()
+        self.start_tour("/odoo/discuss", "omnichannel_desk_shortcut", login="t_ana")
+        reply = self.conversation.sudo().channel_id.message_ids.filtered(
+            lambda m: "your order leaves today" in (m.body or "")
+        )
+        self.assertIn("Sorry Customer, your order leaves today.", reply.body)
+        self.assertNotIn("{{", reply.body)
+
     def test_notification_settings_are_the_agents_own(self):
         self.start_tour("/odoo/discuss", "omnichannel_desk_notification_settings", login="t_ana")
         settings = self.env["res.users.settings"]._find_or_create_for_user(self.agent_ana)
@@ -83,6 +100,32 @@ class TestDeskTwoAgentsTours(OmnichannelBrowserCase):
         self.assertEqual((diego.state, diego.team_id), ("queued", self.team_sales))
         self.start_tour("/odoo/discuss", "omnichannel_desk_sees_transferred", login="t_bruno")
         self.start_tour("/odoo/discuss", "omnichannel_desk_sees_team_queue", login="t_carla")
+
+    def test_taking_beyond_capacity_asks_to_confirm(self):
+        self.team_support.omnichannel_capacity = 1  # Ana holds Carmen already
+        diego = self.route(
+            partner=self.env["res.partner"].create({"name": "Customer Diego"}), body="Hi"
+        )
+        self.start_tour("/odoo/discuss", "omnichannel_desk_take_beyond_capacity", login="t_ana")
+        self.assertEqual((diego.state, diego.user_id), ("taken", self.agent_ana))
+
+    def test_history_opens_another_agents_conversation_read_only(self):
+        # Carmen's earlier conversation, handled and resolved by Bruno two days ago
+        self.carmen.with_user(self.agent_ana).action_transfer(user_id=self.agent_bruno.id)
+        self.post_as_agent(self.carmen, self.agent_bruno, "We shipped it yesterday")
+        self.carmen.with_user(self.agent_bruno).action_post_note("Customer was upset")
+        self.carmen.with_user(self.agent_bruno).action_resolve(reason_id=self.reason_resolved.id)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE omnichannel_conversation SET resolved_date = resolved_date - interval '2 days'"
+            " WHERE id = %s",
+            [self.carmen.id],
+        )
+        self.carmen.invalidate_recordset()
+        again = self.route(body="Hello again")
+        self.assertNotEqual(again, self.carmen)
+        again.with_user(self.agent_ana).action_take()
+        self.start_tour("/odoo/discuss", "omnichannel_desk_history", login="t_ana")
 
     def test_conference_invite_accept_leave(self):
         self.start_tour("/odoo/discuss", "omnichannel_desk_invite", login="t_ana")

@@ -1,5 +1,6 @@
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { Component, markup, onWillStart, useState } from "@odoo/owl";
 import { Dialog } from "@web/core/dialog/dialog";
+import { formatDateTime, deserializeDateTime } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 import { rpc } from "@web/core/network/rpc";
@@ -73,16 +74,26 @@ export class TransferDialog extends Component {
     }
 }
 
-/** Resolve with a reason (the system's reasons are not offered) and an optional note. */
+/** Resolve with a reason (the system's reasons are not offered) and an optional note; a
+ * source's way of closing (e.g. ending a website chat) asks the same through its own route
+ * (`action`), title, explanation and button. */
 export class ResolveDialog extends Component {
     static template = "omnichannel_chat.ResolveDialog";
     static components = { Dialog };
-    static props = { state: Object, close: Function };
+    static props = {
+        state: Object,
+        close: Function,
+        action: { type: String, optional: true },
+        title: { type: String, optional: true },
+        intro: { type: String, optional: true },
+        confirmLabel: { type: String, optional: true },
+    };
+    static defaultProps = { action: "resolve" };
 
     setup() {
         this.desk = useService("omnichannel.desk");
         this.orm = useService("orm");
-        this.ui = useState({ reasons: [], reasonId: false, note: "" });
+        this.ui = useState({ reasons: [], reasonId: false, note: "", filter: "" });
         onWillStart(async () => {
             this.ui.reasons = await this.orm.searchRead(
                 "omnichannel.resolution.reason",
@@ -93,15 +104,62 @@ export class ResolveDialog extends Component {
         });
     }
 
+    get title() {
+        return this.props.title || _t("Resolve the conversation");
+    }
+
+    get confirmLabel() {
+        return this.props.confirmLabel || _t("Resolve");
+    }
+
+    /** The reasons whose name contains what the agent typed in the search field. */
+    get shownReasons() {
+        const filter = this.ui.filter.trim().toLowerCase();
+        return this.ui.reasons.filter((reason) => reason.name.toLowerCase().includes(filter));
+    }
+
+    onFilterInput(ev) {
+        this.ui.filter = ev.target.value;
+        const shown = this.shownReasons;
+        if (!shown.some((reason) => reason.id === this.ui.reasonId)) {
+            this.ui.reasonId = shown[0]?.id || false;
+        }
+    }
+
     onReasonChange(ev) {
         this.ui.reasonId = Number(ev.target.value);
     }
 
     async confirm() {
-        await this.desk.act(this.props.state, "resolve", {
+        await this.desk.act(this.props.state, this.props.action, {
             reason_id: this.ui.reasonId,
             note: this.ui.note.trim() || null,
         });
         this.props.close();
+    }
+}
+
+/** A past conversation of the contact, read-only: its messages and internal notes. */
+export class HistoryDialog extends Component {
+    static template = "omnichannel_chat.HistoryDialog";
+    static components = { Dialog };
+    static props = { conversationId: Number, otherId: Number, close: Function };
+
+    setup() {
+        this.ui = useState({ conversation: null });
+        onWillStart(async () => {
+            const conversation = await rpc(
+                `/omnichannel/conversation/${this.props.conversationId}/history/${this.props.otherId}`,
+                {}
+            );
+            for (const message of conversation.messages) {
+                message.body = markup(message.body); // sanitized by mail.message
+            }
+            this.ui.conversation = conversation;
+        });
+    }
+
+    formatDate(value) {
+        return value ? formatDateTime(deserializeDateTime(value)) : "";
     }
 }

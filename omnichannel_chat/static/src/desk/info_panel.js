@@ -4,6 +4,8 @@ import { formatDateTime, deserializeDateTime } from "@web/core/l10n/dates";
 import { rpc } from "@web/core/network/rpc";
 import { useService } from "@web/core/utils/hooks";
 
+import { HistoryDialog } from "./dialogs";
+
 /**
  * The conversation's side panel: the contact (edits saved on the contact, for every agent),
  * who takes part, the tags (added and removed inline), the ticket, every conversation with
@@ -18,6 +20,7 @@ export class OmnichannelInfoPanel extends Component {
         this.desk = useState(useService("omnichannel.desk"));
         this.orm = useService("orm");
         this.action = useService("action");
+        this.dialog = useService("dialog");
         this.ui = useState({
             info: null,
             editing: false,
@@ -115,11 +118,11 @@ export class OmnichannelInfoPanel extends Component {
     }
 
     openConversation(entry) {
-        this.action.doAction({
-            type: "ir.actions.act_window",
-            res_model: "omnichannel.conversation",
-            res_id: entry.id,
-            views: [[false, "form"]],
-        });
+        if (!entry.current) {
+            this.dialog.add(HistoryDialog, {
+                conversationId: this.props.state.id,
+                otherId: entry.id,
+            });
+        }
     }
 }

@@ -62,11 +62,67 @@ function direct(action, { name, icon, text, sequence, confirm }) {
 }
 
 threadActionsRegistry
-    .add("omnichannel-take", direct("take", { name: _t("Take"), text: _t("Take"), icon: "fa fa-fw fa-hand-paper-o", sequence: 1 }))
-    .add("omnichannel-accept_offer", direct("accept_offer", { name: _t("Accept"), text: _t("Accept"), icon: "fa fa-fw fa-check", sequence: 1 }))
-    .add("omnichannel-decline_offer", direct("decline_offer", { name: _t("Decline"), icon: "fa fa-fw fa-times", sequence: 2 }))
-    .add("omnichannel-accept_conference", direct("accept_conference", { name: _t("Join the conference"), text: _t("Join"), icon: "fa fa-fw fa-sign-in", sequence: 1 }))
-    .add("omnichannel-decline_conference", direct("decline_conference", { name: _t("Decline the invitation"), icon: "fa fa-fw fa-times", sequence: 2 }))
+    .add("omnichannel-take", {
+        condition: (component) => allowed(component, "take"),
+        icon: "fa fa-fw fa-hand-paper-o",
+        iconLarge: "fa fa-fw fa-hand-paper-o",
+        name: _t("Take"),
+        text: _t("Take"),
+        sequence: 1,
+        sequenceGroup: 5,
+        setup,
+        open(component) {
+            const state = conversationOf(component);
+            const take = (confirm) => component.omnichannelDesk.act(state, "take", { confirm });
+            if (!state.take_over_capacity) {
+                return take(false);
+            }
+            // Beyond the team's limit of conversations per agent: ask first (as routing does).
+            component.omnichannelDialog.add(ConfirmationDialog, {
+                title: _t("Beyond your limit"),
+                body: _t(
+                    "You already hold as many conversations as your team allows. Take this one anyway?"
+                ),
+                confirmLabel: _t("Take it"),
+                confirm: () => take(true),
+                cancel: () => {},
+            });
+        },
+    })
+    .add(
+        "omnichannel-accept_offer",
+        direct("accept_offer", {
+            name: _t("Accept"),
+            text: _t("Accept"),
+            icon: "fa fa-fw fa-check",
+            sequence: 1,
+        })
+    )
+    .add(
+        "omnichannel-decline_offer",
+        direct("decline_offer", {
+            name: _t("Decline"),
+            icon: "fa fa-fw fa-times",
+            sequence: 2,
+        })
+    )
+    .add(
+        "omnichannel-accept_conference",
+        direct("accept_conference", {
+            name: _t("Join the conference"),
+            text: _t("Join"),
+            icon: "fa fa-fw fa-sign-in",
+            sequence: 1,
+        })
+    )
+    .add(
+        "omnichannel-decline_conference",
+        direct("decline_conference", {
+            name: _t("Decline the invitation"),
+            icon: "fa fa-fw fa-times",
+            sequence: 2,
+        })
+    )
     .add("omnichannel-transfer", {
         condition: (component) => allowed(component, "transfer"),
         icon: "fa fa-fw fa-share",
@@ -112,8 +168,22 @@ threadActionsRegistry
             });
         },
     })
-    .add("omnichannel-leave_conference", direct("leave_conference", { name: _t("Leave the conference"), icon: "fa fa-fw fa-sign-out", sequence: 5 }))
-    .add("omnichannel-end_conference", direct("end_conference", { name: _t("End the conference"), icon: "fa fa-fw fa-stop-circle-o", sequence: 6 }))
+    .add(
+        "omnichannel-leave_conference",
+        direct("leave_conference", {
+            name: _t("Leave the conference"),
+            icon: "fa fa-fw fa-sign-out",
+            sequence: 5,
+        })
+    )
+    .add(
+        "omnichannel-end_conference",
+        direct("end_conference", {
+            name: _t("End the conference"),
+            icon: "fa fa-fw fa-stop-circle-o",
+            sequence: 6,
+        })
+    )
     .add("omnichannel-resolve", {
         condition: (component) => allowed(component, "resolve"),
         icon: "fa fa-fw fa-check-circle",
@@ -129,7 +199,15 @@ threadActionsRegistry
             });
         },
     })
-    .add("omnichannel-reopen", direct("reopen", { name: _t("Reopen"), text: _t("Reopen"), icon: "fa fa-fw fa-undo", sequence: 7 }))
+    .add(
+        "omnichannel-reopen",
+        direct("reopen", {
+            name: _t("Reopen"),
+            text: _t("Reopen"),
+            icon: "fa fa-fw fa-undo",
+            sequence: 7,
+        })
+    )
     .add("omnichannel-mark_unread", {
         condition: (component) => allowed(component, "mark_unread"),
         icon: "fa fa-fw fa-envelope",
@@ -148,8 +226,22 @@ threadActionsRegistry
             }
         },
     })
-    .add("omnichannel-archive", direct("archive", { name: _t("Archive"), icon: "fa fa-fw fa-archive", sequence: 9 }))
-    .add("omnichannel-unarchive", direct("unarchive", { name: _t("Unarchive"), icon: "fa fa-fw fa-inbox", sequence: 9 }))
+    .add(
+        "omnichannel-archive",
+        direct("archive", {
+            name: _t("Archive"),
+            icon: "fa fa-fw fa-archive",
+            sequence: 9,
+        })
+    )
+    .add(
+        "omnichannel-unarchive",
+        direct("unarchive", {
+            name: _t("Unarchive"),
+            icon: "fa fa-fw fa-inbox",
+            sequence: 9,
+        })
+    )
     .add("omnichannel-create_ticket", {
         condition: (component) => allowed(component, "create_ticket"),
         icon: "fa fa-fw fa-life-ring",

@@ -182,3 +182,57 @@ registry.category("web_tour.tours").add("omnichannel_desk_notification_settings"
         { trigger: ".o-omnichannel-AgentStatusMenu-preview .fa-square-o" },
     ],
 });
+
+registry.category("web_tour.tours").add("omnichannel_desk_take_beyond_capacity", {
+    steps: () => [
+        { trigger: `${section("queue")} ${item("Customer Diego")}`, run: "click" },
+        { trigger: action("take"), run: "click" },
+        {
+            content: "Beyond the team's limit, taking asks to confirm",
+            trigger: ".modal:contains(Beyond your limit) .modal-footer .btn-primary",
+            run: "click",
+        },
+        { trigger: `${section("mine")} ${item("Customer Diego")}` },
+    ],
+});
+
+registry.category("web_tour.tours").add("omnichannel_desk_shortcut", {
+    steps: () => [
+        { trigger: `${section("mine")} ${item("Customer Carmen")}`, run: "click" },
+        { trigger: ".o-mail-Composer-input", run: "edit :t-la && click body" },
+        {
+            content: "The team's quick reply is offered, another team's is not",
+            trigger: ".o-mail-Composer-suggestion:contains(t-late)",
+        },
+        { trigger: ".o-mail-Composer-suggestionList:not(:contains(t-sales-only))" },
+        { trigger: ".o-mail-Composer-suggestion:contains(t-late)", run: "click" },
+        {
+            content: "Inserted with its placeholder filled, ready to edit",
+            trigger: ".o-mail-Composer-input:value(Sorry Customer, your order leaves today. )",
+            run: "click",
+        },
+        { trigger: ".o-mail-Composer-input", run: "press Enter" },
+        { trigger: ".o-mail-Message:contains(Sorry Customer, your order leaves today.)" },
+    ],
+});
+
+registry.category("web_tour.tours").add("omnichannel_desk_history", {
+    steps: () => [
+        { trigger: `${section("mine")} ${item("Customer Carmen")}`, run: "click" },
+        { trigger: action("info"), run: "click" },
+        {
+            content: "The earlier conversation, handled by Bruno, is in the history",
+            trigger: ".o-omnichannel-InfoPanel-historyItem:not(.fw-bold):contains(Bruno Test) a",
+            run: "click",
+        },
+        {
+            content: "It opens read-only: its messages, its note shown as one, no composer",
+            trigger: ".o-omnichannel-HistoryDialog-message:contains(We shipped it yesterday)",
+        },
+        {
+            trigger:
+                ".o-omnichannel-HistoryDialog-note:contains(Customer was upset):contains(Internal note)",
+        },
+        { trigger: ".o-omnichannel-HistoryDialog:not(:has(.o-mail-Composer))" },
+    ],
+});

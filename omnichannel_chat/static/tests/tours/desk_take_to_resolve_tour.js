@@ -95,6 +95,19 @@ registry.category("web_tour.tours").add("omnichannel_desk_take_to_resolve", {
             run: "click",
         },
         {
+            content: "Search among the reasons (as Webex's closing reasons)",
+            trigger: ".o-omnichannel-ResolveDialog-filter",
+            run: "edit dupl",
+        },
+        {
+            trigger:
+                ".o-omnichannel-ResolveDialog-reason:has(option:contains(Duplicate)):not(:has(option:contains(Resolved)))",
+        },
+        {
+            trigger: ".o-omnichannel-ResolveDialog-filter",
+            run: "clear",
+        },
+        {
             trigger: ".o-omnichannel-ResolveDialog-reason",
             run: "selectByLabel Resolved",
         },
