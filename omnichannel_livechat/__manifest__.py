@@ -18,4 +18,12 @@
     "demo": [
         "demo/omnichannel_livechat_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "omnichannel_livechat/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "omnichannel_livechat/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -53,6 +53,22 @@ class OmnichannelConversation(models.Model):
             )
         return result
 
+    def _get_available_actions(self):
+        """A website chat's header also offers to end the session and to block its anonymous
+        visitor, as action_end_session and action_block_visitor check them."""
+        actions = super()._get_available_actions()
+        # Not an agent (no actions at all), or another source: nothing more, and no query.
+        if not actions or not self._is_livechat():
+            return actions
+        # Ending resolves: whoever may resolve may end it (owner or manager once taken, the
+        # team while it queues), as long as the visitor's session is still open.
+        # sudo: discuss.channel - the session state of a conversation the user can read
+        if "resolve" in actions and self.sudo().channel_id.livechat_active:
+            actions.append("end_session")
+        if self.guest_id and self._can_act():
+            actions.append("block_visitor")
+        return actions
+
     def action_end_session(self, reason_id=None, note=None):
         """End a website chat: the visitor is told and can no longer post; the conversation is
         resolved with the reason."""
