@@ -1649,10 +1649,29 @@ class OmnichannelConversation(models.Model):
         }
         if "name" in values and not values["name"]:
             raise UserError(self.env._("A contact needs a name."))
+        old_name = partner.name
         # sudo: res.partner - agents correct their conversation's contact (checked above),
         # these three fields only
         partner.sudo().write(values)
+        self._follow_contact_name(partner, old_name)
         return True
+
+    def _follow_contact_name(self, partner, old_name):
+        """The contact got a name: the conversations named after the old one (a number, a
+        visitor's name) and their Discuss channels take the new one, for every agent."""
+        if partner.name == old_name:
+            return
+        # sudo: omnichannel.conversation, discuss.channel - the callers checked the rights on
+        # the contact's conversation; the others of this contact follow its name
+        named = (
+            self.sudo()
+            .search(self._customer_domain_any_source(partner, None))
+            .filtered(lambda conversation: conversation.name == old_name)
+        )
+        named.write({"name": partner.name})
+        named.channel_id.filtered(lambda channel: channel.name == old_name).write(
+            {"name": partner.name}
+        )
 
     def action_add_contact(self, name=None):
         """An unknown sender becomes a contact (3CX's "Add contact"): the contact a source
@@ -1665,10 +1684,12 @@ class OmnichannelConversation(models.Model):
         conversation = self.sudo()
         name = (name or "").strip()
         if conversation.partner_id:
+            old_name = conversation.partner_id.name
             values = {"omnichannel_unconfirmed": False}
             if name:
                 values["name"] = name
             conversation.partner_id.write(values)
+            self._follow_contact_name(conversation.partner_id, old_name)
         else:
             partner = (
                 self.env["res.partner"]

@@ -15,20 +15,36 @@ from .common import OmnichannelCase, OmnichannelHttpCase
 @tagged("post_install", "-at_install")
 class TestAgentStatus(OmnichannelCase):
     def test_status_periods_are_recorded(self):
+        """Each status (and Not ready's reason) is a period with its start and end."""
         ana = self.agent_ana.with_user(self.agent_ana)
-        self.assertTrue(ana._omnichannel_set_status("busy"))
-        self.assertFalse(ana._omnichannel_set_status("busy"))  # no change, no new period
-        ana._omnichannel_set_status("not_ready", "break")
+        with freeze_time("2026-03-02 09:00:00"):
+            self.assertTrue(ana._omnichannel_set_status("busy"))
+            self.assertFalse(ana._omnichannel_set_status("busy"))  # no change, no new period
+        with freeze_time("2026-03-02 09:20:00"):
+            ana._omnichannel_set_status("not_ready", "break")
+        with freeze_time("2026-03-02 09:35:00"):
+            ana._omnichannel_set_status("not_ready", "rona")
+        with freeze_time("2026-03-02 09:40:00"):
+            ana._omnichannel_set_status("available")
         self.assertEqual(
             (self.agent_ana.omnichannel_status, self.agent_ana.omnichannel_not_ready_reason),
-            ("not_ready", "break"),
+            ("available", False),
         )
         periods = self.env["omnichannel.agent.status"].search(
             [("user_id", "=", self.agent_ana.id)], order="id"
         )
-        self.assertEqual(periods.mapped("status"), ["busy", "not_ready"])
-        self.assertTrue(periods[0].date_end)
-        self.assertFalse(periods[1].date_end)
+        self.assertEqual(
+            [
+                (p.status, p.reason, str(p.date_start), p.date_end and str(p.date_end))
+                for p in periods
+            ],
+            [
+                ("busy", False, "2026-03-02 09:00:00", "2026-03-02 09:20:00"),
+                ("not_ready", "break", "2026-03-02 09:20:00", "2026-03-02 09:35:00"),
+                ("not_ready", "rona", "2026-03-02 09:35:00", "2026-03-02 09:40:00"),
+                ("available", False, "2026-03-02 09:40:00", False),
+            ],
+        )
         # Ana sees her own periods only; the manager sees everyone's.
         Status = self.env["omnichannel.agent.status"]
         self.agent_bruno.with_user(self.agent_bruno)._omnichannel_set_status("busy")

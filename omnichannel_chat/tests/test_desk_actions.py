@@ -106,6 +106,11 @@ class TestDeskActions(OmnichannelCase):
             (self.customer.name, self.customer.email, self.customer.phone),
             ("Carmen García", "carmen@example.com", "+34600000001"),
         )
+        # The conversation and its Discuss channel were named after the contact: they follow.
+        self.assertEqual(
+            (conversation.name, conversation.sudo().channel_id.name),
+            ("Carmen García", "Carmen García"),
+        )
         with self.assertRaisesRegex(UserError, "needs a name"):
             conversation.with_user(self.agent_ana).action_update_contact(name=" ")
         self.assertEqual(self.customer.name, "Carmen García", "nothing lost")
@@ -231,6 +236,7 @@ class TestUnknownSender(OmnichannelCase):
         self.assertIn("ignore", state["actions"])
         conversation.with_user(self.agent_ana).action_add_contact(name="Lucía Pérez")
         self.assertEqual((stranger.name, stranger.omnichannel_unconfirmed), ("Lucía Pérez", False))
+        self.assertEqual(conversation.name, "Lucía Pérez", "no longer named after the number")
         state = conversation.with_user(self.agent_ana)._get_state_for_current_user()
         self.assertFalse(state["customer"]["unknown"])
         self.assertNotIn("add_contact", state["actions"])

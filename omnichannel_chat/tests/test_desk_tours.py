@@ -66,6 +66,21 @@ class TestDeskTours(OmnichannelBrowserCase):
         self.assertIn("Sorry Customer, your order leaves today.", reply.body)
         self.assertNotIn("{{", reply.body)
 
+    def test_unknown_sender_contact_edit_resolve_and_reopen(self):
+        stranger = self.env["res.partner"].create(
+            {"name": "+34 600 123 456", "phone": "+34600123456", "omnichannel_unconfirmed": True}
+        )
+        conversation = self.route(partner=stranger, body="Hola, ¿tenéis talla M?")
+        self.start_tour("/odoo/discuss", "omnichannel_desk_unknown_sender", login="t_ana")
+        self.assertEqual(
+            (stranger.name, stranger.email, stranger.omnichannel_unconfirmed),
+            ("Lucía Pérez", "lucia@example.com", False),
+        )
+        self.assertEqual((conversation.state, conversation.user_id), ("taken", self.agent_ana))
+        self.assertEqual(
+            self.events(conversation), ["create", "take", "resolve", "reopen"], "the event log"
+        )
+
     def test_notification_settings_are_the_agents_own(self):
         self.start_tour("/odoo/discuss", "omnichannel_desk_notification_settings", login="t_ana")
         settings = self.env["res.users.settings"]._find_or_create_for_user(self.agent_ana)

@@ -236,3 +236,52 @@ registry.category("web_tour.tours").add("omnichannel_desk_history", {
         { trigger: ".o-omnichannel-HistoryDialog:not(:has(.o-mail-Composer))" },
     ],
 });
+
+registry.category("web_tour.tours").add("omnichannel_desk_unknown_sender", {
+    steps: () => [
+        { trigger: `${section("queue")} ${item("+34 600 123 456")}`, run: "click" },
+        {
+            content: "A sender not in the contacts: Add contact, Reply, Ignore (as 3CX)",
+            trigger: ".o-omnichannel-UnknownSender:contains(Unknown sender)",
+        },
+        { trigger: ".o-omnichannel-UnknownSender-add", run: "click" },
+        { trigger: ".o-mail-Composer:not(:has(.o-omnichannel-UnknownSender))" },
+        { trigger: action("take"), run: "click" },
+        { trigger: `${section("mine")} ${item("+34 600 123 456")}` },
+        {
+            content: "A phone contact can be called",
+            trigger: action("call"),
+        },
+        { trigger: action("info"), run: "click" },
+        { trigger: ".o-omnichannel-InfoPanel-edit", run: "click" },
+        {
+            trigger: ".o-omnichannel-InfoPanel-contactForm input[name=name]",
+            run: "edit Lucía Pérez",
+        },
+        {
+            trigger: ".o-omnichannel-InfoPanel-contactForm input[name=email]",
+            run: "edit lucia@example.com",
+        },
+        { trigger: ".o-omnichannel-InfoPanel-save", run: "click" },
+        {
+            content: "The contact is saved, for every agent",
+            trigger: ".o-omnichannel-InfoPanel-name:contains(Lucía Pérez)",
+        },
+        { trigger: ".o-omnichannel-InfoPanel-email:contains(lucia@example.com)" },
+        { trigger: action("resolve"), run: "click" },
+        { trigger: ".o-omnichannel-ResolveDialog-confirm", run: "click" },
+        { trigger: `${section("mine")}:not(:has(${item("Lucía Pérez")}))` },
+        {
+            content: "The resolved conversations are one selector away",
+            trigger: ".o-omnichannel-Desk-view",
+            run: "select resolved",
+        },
+        { trigger: `.o-omnichannel-Desk ${item("Lucía Pérez")}`, run: "click" },
+        { trigger: action("reopen"), run: "click" },
+        { trigger: ".o-omnichannel-Desk-view", run: "select active" },
+        {
+            content: "Reopened: back in my conversations",
+            trigger: `${section("mine")} ${item("Lucía Pérez")}`,
+        },
+    ],
+});
