@@ -144,6 +144,22 @@ class TestOffers(OmnichannelCase, MailCase):
         conversation = self.new()
         self.assertEqual((conversation.state, conversation.offered_user_id.id), ("queued", False))
 
+    def test_between_equally_busy_agents_the_one_idle_longest_gets_it(self):
+        for moment, agent in (
+            ("2026-03-02 09:00:00", self.agent_bruno),
+            ("2026-03-02 09:30:00", self.agent_ana),
+        ):
+            freezer, now = self.at(moment)
+            with freezer, now:
+                done = self.new(f"Done by {agent.name}")
+                if done.offered_user_id != agent:
+                    done.with_user(done.offered_user_id).action_decline_offer()
+                done.with_user(agent).action_accept_offer()
+                done.with_user(agent).action_resolve(reason_id=self.reason_resolved.id)
+        freezer, now = self.at("2026-03-02 10:00:00")
+        with freezer, now:
+            self.assertEqual(self.new("Next one").offered_user_id, self.agent_bruno)
+
     def test_the_timeout_runs_at_the_offer_deadline(self):
         freezer, now = self.at("2026-03-02 10:00:00")
         with freezer, now:
