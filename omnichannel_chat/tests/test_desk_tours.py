@@ -81,6 +81,9 @@ class TestDeskTours(OmnichannelBrowserCase):
             self.events(conversation), ["create", "take", "resolve", "reopen"], "the event log"
         )
 
+    def test_a_customer_waiting_in_the_queue_is_notified(self):
+        self.start_tour("/odoo/discuss", "omnichannel_desk_queue_notification", login="t_ana")
+
     def test_notification_settings_are_the_agents_own(self):
         self.start_tour("/odoo/discuss", "omnichannel_desk_notification_settings", login="t_ana")
         settings = self.env["res.users.settings"]._find_or_create_for_user(self.agent_ana)

@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { inputFiles } from "@web/../tests/utils";
+import { rpc } from "@web/core/network/rpc";
 
 const item = (name) => `.o-omnichannel-DeskItem:contains(${name})`;
 const section = (id) => `.o-omnichannel-DeskSection[data-section=${id}]`;
@@ -283,5 +284,26 @@ registry.category("web_tour.tours").add("omnichannel_desk_unknown_sender", {
             content: "Reopened: back in my conversations",
             trigger: `${section("mine")} ${item("Lucía Pérez")}`,
         },
+    ],
+});
+
+registry.category("web_tour.tours").add("omnichannel_desk_queue_notification", {
+    steps: () => [
+        {
+            content: "The desk is open; a new customer writes to the team",
+            trigger: `${section("queue")}`,
+            run: () =>
+                rpc("/omnichannel_test/customer_writes", {
+                    team_name: "Test Support",
+                    customer: "Nora Nueva",
+                    body: "¿Hay stock de la talla M?",
+                }),
+        },
+        {
+            content: "The agent is notified, with the message's preview (browser notifications not granted: Odoo's own)",
+            trigger:
+                ".o_notification:contains(Waiting in the queue: Nora Nueva):contains(¿Hay stock de la talla M?)",
+        },
+        { trigger: `${section("queue")} ${item("Nora Nueva")}` },
     ],
 });
