@@ -1,14 +1,42 @@
 import json
+import threading
 from unittest.mock import patch
 
-from odoo import http
+from odoo import SUPERUSER_ID, api, http
 from odoo.http import root
+from odoo.modules.registry import DummyRLock, Registry
 from odoo.service import security
 from odoo.sql_db import TestCursor
 from odoo.tests import HttpCase, TransactionCase, get_db_name, new_test_user
+from odoo.tools import mute_logger
 
 from odoo.addons.bus.models.bus import dispatch, hashable
 from odoo.addons.bus.tests.common import WebsocketCase
+
+
+def run_cron_twice_at_once(registry, method, **kwargs):
+    """Two runs of the conversations' cron ``method`` at the same moment, each on its own
+    cursor committing its batches as Odoo's cron runner does. Returns the errors raised."""
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"omnichannel_cron_commit": True})
+            barrier.wait(timeout=30)
+            try:
+                getattr(env["omnichannel.conversation"], method)(**kwargs)
+            except Exception as error:
+                errors.append(repr(error))
+                cr.rollback()
+
+    threads = [threading.Thread(target=run) for _i in range(2)]
+    with patch.object(Registry, "_lock", DummyRLock()), mute_logger("odoo.sql_db"):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    return errors
 
 
 class OmnichannelSetup:

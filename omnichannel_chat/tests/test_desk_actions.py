@@ -48,7 +48,8 @@ class TestDeskActions(OmnichannelCase):
         self.assertNotIn("resolve", ana)
         self.assertNotIn("post_note", ana)
 
-    def test_info_panel_history_across_sources_and_event_log(self):
+    def earlier_on_another_source(self):
+        """The customer's conversation on another source, in Sales, taken by Carla."""
         other_source = self.env["omnichannel.source"].create(
             {"name": "Other source", "code": "other_source", "team_id": self.team_sales.id}
         )
@@ -56,6 +57,10 @@ class TestDeskActions(OmnichannelCase):
             other_source, self.customer, "from the other source"
         )[0]
         earlier.with_user(self.agent_carla).action_take()
+        return earlier
+
+    def test_info_panel_history_across_sources_and_event_log(self):
+        earlier = self.earlier_on_another_source()
         conversation = self.route()
         conversation.with_user(self.agent_ana).action_take()
         info = conversation.with_user(self.agent_ana)._get_info_panel()
@@ -74,13 +79,7 @@ class TestDeskActions(OmnichannelCase):
     def test_history_entry_read_only_whoever_handled_it(self):
         """Carla's conversation on another source shows to Ana, who reads this contact's
         current one: messages and notes; not to Bruno, nor for another contact's."""
-        other_source = self.env["omnichannel.source"].create(
-            {"name": "Other source", "code": "other_source", "team_id": self.team_sales.id}
-        )
-        earlier = self.Conversation.sudo()._route_inbound_message(
-            other_source, self.customer, "from the other source"
-        )[0]
-        earlier.with_user(self.agent_carla).action_take()
+        earlier = self.earlier_on_another_source()
         earlier.with_user(self.agent_carla).action_post_note("prefers calls")
         conversation = self.route()
         conversation.with_user(self.agent_ana).action_take()

@@ -1,5 +1,4 @@
 import json
-import threading
 import uuid
 from datetime import datetime
 from unittest.mock import patch
@@ -8,13 +7,11 @@ from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, new_test_user, tagged
-from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MailCase
 
-from .common import OmnichannelCase
+from .common import OmnichannelCase, run_cron_twice_at_once
 
 
 @tagged("post_install", "-at_install")
@@ -281,25 +278,7 @@ class TestOfferTimeoutsTwiceAtOnce(TransactionCase):
             )
             self.assertEqual(cr.rowcount, 20)
         try:
-            barrier = threading.Barrier(2)
-            errors = []
-
-            def run():
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {"omnichannel_cron_commit": True})
-                    barrier.wait(timeout=30)
-                    try:
-                        env["omnichannel.conversation"]._cron_offer_timeouts(batch_size=3)
-                    except Exception as error:  # any failure is reported below
-                        errors.append(repr(error))
-                        cr.rollback()
-
-            threads = [threading.Thread(target=run) for _i in range(2)]
-            with patch.object(Registry, "_lock", DummyRLock()), mute_logger("odoo.sql_db"):
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join(timeout=120)
+            errors = run_cron_twice_at_once(self.registry, "_cron_offer_timeouts", batch_size=3)
             self.assertEqual(errors, [])
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})

@@ -1,4 +1,3 @@
-import threading
 import uuid
 from contextlib import contextmanager
 from datetime import datetime
@@ -7,11 +6,9 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import mute_logger
 
-from .common import OmnichannelCase
+from .common import OmnichannelCase, run_cron_twice_at_once
 
 
 @contextmanager
@@ -154,25 +151,7 @@ class TestAutoCloseTwiceAtOnce(TransactionCase):
                 " WHERE id = ANY(%s)",
                 [ids],
             )
-        barrier = threading.Barrier(2)
-        errors = []
-
-        def run():
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {"omnichannel_cron_commit": True})
-                barrier.wait(timeout=30)
-                try:
-                    env["omnichannel.conversation"]._cron_autoclose(batch_size=7)
-                except Exception as error:  # any failure is reported below
-                    errors.append(repr(error))
-                    cr.rollback()
-
-        threads = [threading.Thread(target=run) for _i in range(2)]
-        with patch.object(Registry, "_lock", DummyRLock()), mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
+        errors = run_cron_twice_at_once(self.registry, "_cron_autoclose", batch_size=7)
         self.assertEqual(errors, [])
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})

@@ -19,13 +19,15 @@ export function conversationOf(component) {
     return state?.visible ? state : false;
 }
 
-/** Whether the current user may do `action` on the conversation now. */
-function allowed(component, action) {
+/** Whether the current user may do `action` on the conversation now (the server lists
+ * them, a source's own actions too). */
+export function allowed(component, action) {
     const state = conversationOf(component);
     return Boolean(state && state.actions.includes(action));
 }
 
-function setup() {
+/** The desk's services on the header's component, for the actions' `open`. */
+export function setupDeskAction() {
     const component = useComponent();
     if (!component.omnichannelDesk) {
         component.omnichannelDesk = useState(useService("omnichannel.desk"));
@@ -44,7 +46,7 @@ function direct(action, { name, icon, text, sequence, confirm }) {
         text,
         sequence,
         sequenceGroup: 5,
-        setup,
+        setup: setupDeskAction,
         async open(component) {
             const state = conversationOf(component);
             const run = () => component.omnichannelDesk.act(state, action);
@@ -70,7 +72,7 @@ threadActionsRegistry
         text: _t("Take"),
         sequence: 1,
         sequenceGroup: 5,
-        setup,
+        setup: setupDeskAction,
         open(component) {
             const state = conversationOf(component);
             const take = (confirm) => component.omnichannelDesk.act(state, "take", { confirm });
@@ -130,7 +132,7 @@ threadActionsRegistry
         name: _t("Transfer"),
         sequence: 3,
         sequenceGroup: 5,
-        setup,
+        setup: setupDeskAction,
         open(component) {
             component.omnichannelDialog.add(TransferDialog, {
                 state: conversationOf(component),
@@ -145,7 +147,7 @@ threadActionsRegistry
         name: _t("Invite to a conference"),
         sequence: 4,
         sequenceGroup: 5,
-        setup,
+        setup: setupDeskAction,
         open(component) {
             component.omnichannelDialog.add(TransferDialog, {
                 state: conversationOf(component),
@@ -160,7 +162,7 @@ threadActionsRegistry
         name: _t("Assign to an agent"),
         sequence: 5,
         sequenceGroup: 5,
-        setup,
+        setup: setupDeskAction,
         open(component) {
             component.omnichannelDialog.add(TransferDialog, {
                 state: conversationOf(component),
@@ -192,7 +194,7 @@ threadActionsRegistry
         text: _t("Resolve"),
         sequence: 7,
         sequenceGroup: 5,
-        setup,
+        setup: setupDeskAction,
         open(component) {
             component.omnichannelDialog.add(ResolveDialog, {
                 state: conversationOf(component),
@@ -215,7 +217,7 @@ threadActionsRegistry
         name: _t("Mark as unread"),
         sequence: 8,
         sequenceGroup: 5,
-        setup,
+        setup: setupDeskAction,
         async open(component) {
             await component.omnichannelDesk.act(conversationOf(component), "mark_unread");
             // Leave it, as a mail client does: staying would read it again at once.
@@ -249,7 +251,7 @@ threadActionsRegistry
         name: _t("Create a ticket"),
         sequence: 10,
         sequenceGroup: 5,
-        setup,
+        setup: setupDeskAction,
         open(component) {
             const state = conversationOf(component);
             component.omnichannelDialog.add(ConfirmationDialog, {
@@ -272,7 +274,7 @@ threadActionsRegistry
             _t("Call %s", conversationOf(component)?.customer?.phone || ""),
         sequence: 11,
         sequenceGroup: 5,
-        setup,
+        setup: setupDeskAction,
         open(component) {
             const phone = conversationOf(component).customer.phone;
             window.open(`tel:${phone.replace(/[^\d+]/g, "")}`, "_self");
@@ -290,7 +292,7 @@ threadActionsRegistry
         nameActive: _t("Close customer info"),
         sequence: 12,
         sequenceGroup: 6,
-        setup,
+        setup: setupDeskAction,
         toggle: true,
     })
     .add("omnichannel-quick_replies", {
@@ -304,6 +306,6 @@ threadActionsRegistry
         nameActive: _t("Close quick replies"),
         sequence: 13,
         sequenceGroup: 6,
-        setup,
+        setup: setupDeskAction,
         toggle: true,
     });

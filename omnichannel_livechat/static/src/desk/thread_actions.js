@@ -1,29 +1,14 @@
 import { threadActionsRegistry } from "@mail/core/common/thread_actions";
-import { useComponent, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
-import { useService } from "@web/core/utils/hooks";
 
 import { ResolveDialog } from "@omnichannel_chat/desk/dialogs";
-import { conversationOf } from "@omnichannel_chat/desk/thread_actions";
+import {
+    allowed,
+    conversationOf,
+    setupDeskAction,
+} from "@omnichannel_chat/desk/thread_actions";
 
 import { BlockVisitorDialog } from "./dialogs";
-
-/** Whether the current user may do `action` on the conversation now (the server lists the
- * live chat's actions with the others). */
-function allowed(component, action) {
-    const state = conversationOf(component);
-    return Boolean(state && state.actions.includes(action));
-}
-
-/** The desk's services on the header's component, as the core actions set them. */
-function setup() {
-    const component = useComponent();
-    if (!component.omnichannelDesk) {
-        component.omnichannelDesk = useState(useService("omnichannel.desk"));
-        component.omnichannelDialog = useService("dialog");
-        component.omnichannelAction = useService("action");
-    }
-}
 
 /** A live chat action that asks its questions in `Dialog` (with `dialogProps`) first. */
 function withDialog(action, Dialog, { name, icon, sequence, dialogProps = () => ({}) }) {
@@ -34,7 +19,7 @@ function withDialog(action, Dialog, { name, icon, sequence, dialogProps = () => 
         name,
         sequence,
         sequenceGroup: 5,
-        setup,
+        setup: setupDeskAction,
         open(component) {
             component.omnichannelDialog.add(Dialog, {
                 state: conversationOf(component),
