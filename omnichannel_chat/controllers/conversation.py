@@ -60,6 +60,8 @@ class OmnichannelConversationController(Controller):
     def channel_quick_replies(self, channel_id, search=None):
         """What ``:shortcut`` offers in the composer of this channel: the quick replies of its
         conversation's team, filled for it; false on a channel that is no conversation."""
+        if not request.env.user.has_group("omnichannel_chat.group_omnichannel_agent"):
+            return False  # any user's `:` in any chat asks: Odoo's canned responses as they are
         conversation = request.env["omnichannel.conversation"].search(
             [("channel_id", "=", channel_id)], limit=1
         )

@@ -413,6 +413,7 @@ class OmnichannelConversation(models.Model):
 
     def _is_over_capacity(self, user):
         """Whether `user` already holds the team's limit of conversations per agent."""
+        # sudo: helpdesk.ticket.team - the team's limit, of a conversation the caller reads
         capacity = self.sudo().team_id.omnichannel_capacity
         return bool(capacity) and self._count_held(user) >= capacity
 
@@ -490,6 +491,9 @@ class OmnichannelConversation(models.Model):
             self._leave_channel(previous)
             self._notify_agents(previous, "removed")
             self._notify_agents(target_team.user_ids, "queued")
+            # sudo: omnichannel.conversation - in offer mode, never offered back to the agent
+            # who passed it on
+            self.sudo().offer_refused_user_ids = [fields.Command.link(previous.id)]
             self._offer_next()
             self._log_event(
                 "transfer_team",
@@ -961,7 +965,8 @@ class OmnichannelConversation(models.Model):
         """Ids matching ``where``, locked for this transaction; rows another run holds are
         skipped, so two runs at once never handle the same conversation. With
         ``lock_offered_user``, the offered agent's row too (two runs timing out two offers
-        of one agent would both write their status)."""
+        of one agent would both write their status). NO KEY UPDATE: rows that only get
+        referenced meanwhile (an event, an offer to that agent) neither wait nor are skipped."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -972,7 +977,7 @@ class OmnichannelConversation(models.Model):
                  WHERE %s
                  ORDER BY c.id
                  LIMIT %s
-                   FOR UPDATE OF c%s SKIP LOCKED
+                   FOR NO KEY UPDATE OF c%s SKIP LOCKED
                 """,
                 SQL("JOIN res_users u ON u.id = c.offered_user_id" if lock_offered_user else ""),
                 SQL(where, **params),
@@ -997,10 +1002,13 @@ class OmnichannelConversation(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _process_due(self, where, params, process, batch_size, done=0, lock_offered_user=False):
+    def _process_due(
+        self, where, params, process, batch_size, done=0, lock_offered_user=False, order=None
+    ):
         """Call ``process`` on each conversation matching ``where``, batch by batch: each
         batch locked (a second run at once skips it), then committed and reported as the
-        cron's progress. Returns ``done`` plus the conversations handled."""
+        cron's progress; within a batch, in the ``order`` given (a sort key). Returns ``done``
+        plus the conversations handled."""
         due = None
         handled = 0
         # Page by id: a conversation still matching after `process` (nobody to offer it to)
@@ -1012,10 +1020,8 @@ class OmnichannelConversation(models.Model):
                 paged, {**params, "after_id": after_id}, batch_size, lock_offered_user
             )
             if due is None:
-                # Counted after the lock: the lock is the transaction's first query, so no
-                # row it locks changed since the transaction's snapshot.
                 due = self._count_due(where, params)
-            for conversation in batch:
+            for conversation in batch.sorted(order) if order else batch:
                 process(conversation)
             after_id = batch[-1:].id or after_id
             handled += len(batch)
@@ -1025,10 +1031,11 @@ class OmnichannelConversation(models.Model):
                 return done + handled
 
     @api.model
-    def _get_autoclose_seconds_sql(self):
-        """How long the customer may stay silent before the close, in seconds: SQL over the
-        conversation ``c`` and its team ``t``. A source may shorten it (WhatsApp: its window)."""
-        return SQL("t.omnichannel_autoclose_hours * 3600")
+    def _get_autoclose_due_sql(self, silent_since):
+        """When the conversation closes, the customer silent since ``silent_since``: SQL over
+        the conversation ``c`` and its team ``t``. A source may bring it forward (WhatsApp:
+        before its window ends)."""
+        return SQL("%s + make_interval(secs => t.omnichannel_autoclose_hours * 3600)", silent_since)
 
     @api.model
     def _cron_autoclose(self, batch_size=200):
@@ -1037,7 +1044,11 @@ class OmnichannelConversation(models.Model):
         now = fields.Datetime.now()
         silent_since = SQL("COALESCE(c.last_customer_message_date, c.create_date)")
         common = "c.state != 'resolved' AND t.omnichannel_autoclose_hours > 0"
-        params = {"silent": silent_since, "now": now, "seconds": self._get_autoclose_seconds_sql()}
+        params = {
+            "silent": silent_since,
+            "now": now,
+            "due": self._get_autoclose_due_sql(silent_since),
+        }
         reason = self.env.ref("omnichannel_chat.reason_auto_closed")
 
         def close(conversation):
@@ -1055,7 +1066,7 @@ class OmnichannelConversation(models.Model):
             conversation.sudo().autoclose_warned_date = now
 
         done = self._process_due(
-            f"{common} AND %(silent)s + make_interval(secs => %(seconds)s) <= %(now)s",
+            f"{common} AND %(due)s <= %(now)s",
             params,
             close,
             batch_size,
@@ -1063,7 +1074,7 @@ class OmnichannelConversation(models.Model):
         return self._process_due(
             f"{common} AND t.omnichannel_autoclose_warn"
             " AND (c.autoclose_warned_date IS NULL OR c.autoclose_warned_date < %(silent)s)"
-            " AND %(silent)s + make_interval(secs => %(seconds)s / 2) <= %(now)s",
+            " AND %(silent)s + (%(due)s - %(silent)s) / 2 <= %(now)s",
             params,
             warn,
             batch_size,
@@ -1222,13 +1233,13 @@ class OmnichannelConversation(models.Model):
                 ("state", "=", "queued"),
                 ("team_id.omnichannel_routing_mode", "=", "offer"),
                 ("team_id.user_ids", "in", user.ids),
+                ("offer_refused_user_ids", "not in", user.ids),
             ],
             order="waiting_since, id",
         )
         for conversation in waiting:
-            if conversation._offer_next() == user and user.omnichannel_effective_status != (
-                "available"
-            ):
+            if not conversation._offer_next():
+                # not even to this available agent who never passed on it: they are full
                 break
 
     def action_decline_offer(self):
@@ -1267,14 +1278,20 @@ class OmnichannelConversation(models.Model):
             lock_offered_user=True,
         )
         return self._process_due(
-            # a cheap first cut: an agent of the team available, connected, not having
-            # passed on it; _offer_next checks capacity and the rest
+            # a cheap first cut: an agent of the team available, connected, under the
+            # team's capacity (offers pending count), not having passed on it; _offer_next
+            # picks among them
             "c.state = 'queued' AND t.omnichannel_routing_mode = 'offer'"
             " AND EXISTS (SELECT 1 FROM helpdesk_ticket_team_res_users_rel r"
             "   JOIN res_users u ON u.id = r.res_users_id"
             "   JOIN bus_presence p ON p.user_id = u.id AND p.status != 'offline'"
             "  WHERE r.helpdesk_ticket_team_id = t.id AND u.active"
             "    AND u.omnichannel_status = 'available'"
+            "    AND (COALESCE(t.omnichannel_capacity, 0) = 0"
+            "         OR (SELECT count(*) FROM omnichannel_conversation h"
+            "              WHERE (h.state = 'taken' AND h.user_id = u.id)"
+            "                 OR (h.state = 'offered' AND h.offered_user_id = u.id))"
+            "            < t.omnichannel_capacity)"
             "    AND u.id NOT IN (SELECT x.user_id"
             "                       FROM omnichannel_conversation_offer_refused_rel x"
             "                      WHERE x.conversation_id = c.id))",
@@ -1282,6 +1299,11 @@ class OmnichannelConversation(models.Model):
             lambda conversation: conversation._offer_next(),
             batch_size,
             done=done,
+            # the customer waiting longest gets the free agent first
+            order=lambda conversation: (
+                conversation.waiting_since or conversation.create_date,
+                conversation.id,
+            ),
         )
 
     def _time_out_offer(self):
@@ -1596,7 +1618,6 @@ class OmnichannelConversation(models.Model):
         and internal notes, whoever handled it, for an agent who reads this conversation."""
         self.ensure_one()
         self._check_agent()
-        self.check_access("read")
         # sudo: omnichannel.conversation - the same contact's conversations are shown through
         # this one (checked above), as the info panel lists them
         conversation = self.sudo()
@@ -1629,9 +1650,12 @@ class OmnichannelConversation(models.Model):
 
     @api.model
     def _customer_domain_any_source(self, partner, guest):
+        """The customer's conversations, of any source, in the companies the user works in
+        (callers search as superuser)."""
+        companies = [("company_id", "in", [*self.env.companies.ids, False])]
         if partner:
-            return [("partner_id", "=", partner.id)]
-        return [("guest_id", "=", guest.id)]
+            return [("partner_id", "=", partner.id), *companies]
+        return [("guest_id", "=", guest.id), *companies]
 
     def action_update_contact(self, name=None, phone=None, email=None):
         """Correct the contact's name, number or email from the conversation: saved on the

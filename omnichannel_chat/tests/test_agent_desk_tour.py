@@ -21,6 +21,10 @@ class TestAgentDeskTour(HttpCase):
     def test_manager_opens_the_reports(self):
         """The demo manager opens both analyses (pivot and graph) in a real Chromium; the
         agent has no Reporting menu (tested beside the configuration below)."""
+        marta = self.env.ref("omnichannel_chat.user_manager_marta")
+        presence = self.env["bus.presence"].search([("user_id", "=", marta.id)])
+        presence.unlink()
+        self.env["bus.presence"].create({"user_id": marta.id, "status": "online"})
         self.start_tour("/odoo", "omnichannel_manager_reports", login="marta")
 
     def test_agent_has_no_configuration(self):

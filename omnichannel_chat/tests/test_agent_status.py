@@ -49,8 +49,8 @@ class TestAgentStatus(OmnichannelCase):
         Status = self.env["omnichannel.agent.status"]
         self.agent_bruno.with_user(self.agent_bruno)._omnichannel_set_status("busy")
         self.assertEqual(Status.with_user(self.agent_ana).search([]).user_id, self.agent_ana)
-        self.assertEqual(
-            Status.with_user(self.manager).search([]).user_id, self.agent_ana | self.agent_bruno
+        self.assertLessEqual(
+            self.agent_ana | self.agent_bruno, Status.with_user(self.manager).search([]).user_id
         )
 
     def store_data(self, user):

@@ -44,15 +44,14 @@ class OmnichannelConversation(models.Model):
             conversation.whatsapp_window_open = bool(last) and now < last + SERVICE_WINDOW
 
     @api.model
-    def _get_autoclose_seconds_sql(self):
+    def _get_autoclose_due_sql(self, silent_since):
         # Past the window only templates reach the customer: a WhatsApp conversation closes
-        # as its window ends at the latest (warned at half that time), with its closing message.
-        window = int((SERVICE_WINDOW - AUTOCLOSE_BEFORE_WINDOW_ENDS).total_seconds())
+        # before its window ends (from Meta's time of the customer's last message), warned
+        # at half that time, so that both messages arrive. LEAST skips a NULL window.
         return SQL(
-            "CASE WHEN c.whatsapp_account_id IS NULL THEN %s ELSE LEAST(%s, %s) END",
-            super()._get_autoclose_seconds_sql(),
-            super()._get_autoclose_seconds_sql(),
-            window,
+            "LEAST(%s, c.whatsapp_last_inbound_date + %s)",
+            super()._get_autoclose_due_sql(silent_since),
+            SERVICE_WINDOW - AUTOCLOSE_BEFORE_WINDOW_ENDS,
         )
 
     def _get_desk_source_state(self):

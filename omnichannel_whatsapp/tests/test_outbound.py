@@ -424,6 +424,33 @@ class TestAutoCloseOnWhatsapp(WhatsappCase):
         notices = conversation.channel_id.message_ids.filtered(lambda m: m.author_id == root)
         self.assertEqual(set(notices.mapped("omnichannel_delivery_state")), {"sent"})
 
+    def test_the_window_counts_from_metas_time_of_the_message(self):
+        """A message processed 30 minutes after Meta received it: the close still comes
+        before the window (Meta's time + 24 h) ends."""
+        self.team.write({"omnichannel_autoclose_hours": 48, "omnichannel_autoclose_warn": False})
+        self.text("Hola")
+        conversation = self.conversation_of()
+        now = fields.Datetime.now()
+        # sudo: omnichannel.conversation - the test moves the customer's last message back
+        conversation.sudo().write(
+            {
+                "whatsapp_last_inbound_date": now - timedelta(hours=23, minutes=49),
+                "last_customer_message_date": now - timedelta(hours=23, minutes=19),
+            }
+        )
+        self.Conversation._cron_autoclose()
+        self.assertEqual(conversation.state, "queued")
+        conversation.sudo().write(
+            {
+                "whatsapp_last_inbound_date": now - timedelta(hours=23, minutes=51),
+                "last_customer_message_date": now - timedelta(hours=23, minutes=21),
+            }
+        )
+        self.Conversation._cron_autoclose()
+        self.assertEqual(conversation.state, "resolved")
+        (closing,) = self.texts_sent()
+        self.assertIn("closing this conversation", closing)
+
     def test_a_shorter_team_time_stands(self):
         self.team.write({"omnichannel_autoclose_hours": 2, "omnichannel_autoclose_warn": False})
         self.text("Hola")
@@ -436,16 +463,18 @@ class TestAutoCloseOnWhatsapp(WhatsappCase):
         self.assertEqual(conversation.state, "resolved")
 
     def test_a_message_the_window_refuses_is_kept_as_not_delivered(self):
-        """Had the timer stopped past the window (a server down for a day), the warning
-        is refused by WhatsApp: kept in the conversation, marked failed with the reason."""
+        """Had the timer stopped past the window (a server down for a day), the next run
+        closes the conversation; its closing message, refused by WhatsApp, is kept in the
+        conversation, marked failed with the reason."""
         self.team.write({"omnichannel_autoclose_hours": 48, "omnichannel_autoclose_warn": True})
         self.text("Hola")
         conversation = self.conversation_of()
-        conversation.sudo().whatsapp_last_inbound_date = "2020-01-01 00:00:00"
-        conversation.sudo().last_customer_message_date = fields.Datetime.now() - timedelta(hours=13)
+        self.silent_for(conversation, 30)
         self.Conversation._cron_autoclose()
+        self.assertEqual(conversation.state, "resolved")
         self.assertEqual(self.texts_sent(), [], "outside the window nothing free-form is sent")
         root = self.env.ref("base.partner_root")
         notice = conversation.channel_id.message_ids.filtered(lambda m: m.author_id == root)
+        self.assertIn("closing this conversation", notice.body)
         self.assertEqual(notice.omnichannel_delivery_state, "failed")
         self.assertIn("24 hours", notice.omnichannel_delivery_error)

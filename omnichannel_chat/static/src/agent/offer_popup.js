@@ -44,8 +44,26 @@ export class OfferPopup extends Component {
             // list when the server times it out.
             if (this.clock.now >= offer.deadline && (!asked || this.clock.now - asked >= 2000)) {
                 this.expiryAsked.set(offer.id, this.clock.now);
-                rpc(`/omnichannel/conversation/${offer.id}/expire_offer`, {}, { silent: true });
+                this.askExpiry(offer);
             }
+        }
+    }
+
+    async askExpiry(offer) {
+        let state;
+        try {
+            state = await rpc(
+                `/omnichannel/conversation/${offer.id}/expire_offer`,
+                {},
+                { silent: true }
+            );
+        } catch {
+            // Gone or no longer readable (a manager assigned it): nothing to answer any more.
+            this.agent.removeOffer(offer.id);
+            return;
+        }
+        if (!state?.actions?.includes("accept_offer")) {
+            this.agent.removeOffer(offer.id); // timed out, or handled meanwhile
         }
     }
 

@@ -12,9 +12,11 @@ patch(SuggestionService.prototype, {
     async fetchSuggestions(search, { thread } = {}) {
         await super.fetchSuggestions(...arguments);
         if (search.delimiter === ":" && thread?.model === "discuss.channel") {
-            const replies = await rpc(`/omnichannel/channel/${thread.id}/quick_replies`, {
-                search: search.term,
-            });
+            const replies = await rpc(
+                `/omnichannel/channel/${thread.id}/quick_replies`,
+                { search: search.term },
+                { silent: true }
+            ).catch(() => false); // Odoo's own canned responses still work
             this.omnichannelFilled ??= {};
             // false on a channel that is no conversation
             this.omnichannelFilled[thread.id] =

@@ -200,7 +200,7 @@ registry.category("web_tour.tours").add("omnichannel_desk_take_beyond_capacity",
 registry.category("web_tour.tours").add("omnichannel_desk_shortcut", {
     steps: () => [
         { trigger: `${section("mine")} ${item("Customer Carmen")}`, run: "click" },
-        { trigger: ".o-mail-Composer-input", run: "edit :t-la && click body" },
+        { trigger: ".o-mail-Composer-input", run: "edit :t- && click body" },
         {
             content: "The team's quick reply is offered, another team's is not",
             trigger: ".o-mail-Composer-suggestion:contains(t-late)",

@@ -59,6 +59,11 @@ registry.category("web_tour.tours").add("omnichannel_manager_reports", {
                 ".o_omnichannel_live_board_agents tr[data-agent='Ana Agent'] .o_agent_status[data-status='offline']",
         },
         {
+            content: "the manager herself, connected: Available, and nothing else",
+            trigger:
+                ".o_omnichannel_live_board_agents tr[data-agent='Marta Manager'] .o_agent_status[data-status='available']:contains(Available):not(:contains(Offline))",
+        },
+        {
             content: "Open Reporting again",
             trigger: '[data-menu-xmlid="omnichannel_chat.menu_omnichannel_reporting"]',
             run: "click",

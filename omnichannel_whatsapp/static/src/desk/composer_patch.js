@@ -1,5 +1,5 @@
 import { Composer } from "@mail/core/common/composer";
-import { onWillUnmount, toRaw, useState } from "@odoo/owl";
+import { onWillDestroy, toRaw, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
 
@@ -16,7 +16,7 @@ patch(Composer.prototype, {
         super.setup(...arguments);
         this.whatsappClock = useState({ now: Date.now() });
         const timer = setInterval(() => (this.whatsappClock.now = Date.now()), 30000);
-        onWillUnmount(() => clearInterval(timer));
+        onWillDestroy(() => clearInterval(timer));
     },
 
     get whatsappWindow() {
