@@ -229,12 +229,21 @@ class TestOffers(OmnichannelCase, MailCase):
         self.team_sales.write(
             {
                 "omnichannel_routing_mode": "offer",
-                "user_ids": [(4, self.agent_bruno.id)],
+                "user_ids": [(4, self.agent_bruno.id), (4, self.agent_ana.id)],
             }
         )
-        conversation = self.new()
-        conversation.with_user(self.agent_ana).action_take()
-        conversation.with_user(self.agent_ana).action_transfer(team_id=self.team_sales.id)
+        freezer, now = self.at("2026-03-02 09:00:00")
+        with freezer, now:
+            conversation = self.new()
+            conversation.with_user(self.agent_ana).action_take()
+        freezer, now = self.at("2026-03-02 09:30:00")
+        with freezer, now:
+            other = self.new("Other")
+            other.with_user(self.agent_bruno).action_take()
+            other.with_user(self.agent_bruno).action_resolve(reason_id=self.reason_resolved.id)
+            conversation.with_user(self.agent_ana).action_transfer(team_id=self.team_sales.id)
+        # Ana is in Sales too, as free as Bruno and idle longer: still, it is not offered
+        # back to the agent who passed it on.
         self.assertEqual(
             (conversation.state, conversation.offered_user_id), ("offered", self.agent_bruno)
         )
