@@ -1309,13 +1309,29 @@ class OmnichannelConversation(models.Model):
     def _time_out_offer(self):
         """Call it on the superuser's conversation, its row locked: the offered agent becomes
         Not ready (RONA) and the next agent gets the offer."""
+        if self.state != "offered" or self.offer_deadline > fields.Datetime.now():
+            return  # moved on meanwhile (the agent's RONA on another offer withdrew this one)
         agent = self.offered_user_id
         self.offer_refused_user_ids = [fields.Command.link(agent.id)]
         self._log_event("rona", actor=None, from_state="offered", to_user_id=agent.id)
         self._notify_agents(agent, "removed")
-        # sudo: res.users - the timer sets the agent Not ready (RONA), for no user
-        agent.sudo()._omnichannel_set_status("not_ready", "rona")
         self._offer_next()
+        # sudo: res.users - the timer sets the agent Not ready (RONA), for no user; their
+        # other offers move on too
+        agent.sudo()._omnichannel_set_status("not_ready", "rona")
+
+    @api.model
+    def _withdraw_offers_of(self, user):
+        """The agent is no longer available (busy, not ready, RONA): the offers standing for
+        them go to the next agent, or back to the queue. Offers another transaction holds
+        (a timeout running) are left to it."""
+        offers = self._lock_batch(
+            "c.state = 'offered' AND c.offered_user_id = %(uid)s", {"uid": user.id}, 1000
+        )
+        for conversation in offers:
+            conversation._notify_agents(user, "removed")
+            conversation._offer_next()
+        return offers
 
     def action_expire_offer(self):
         """The offered agent's pop-up reached zero: the timeout runs now rather than at the

@@ -48,9 +48,12 @@ class ResUsers(models.Model):
         self.env["omnichannel.agent.status"].sudo()._record(self, status, reason)
         # Every tab of the agent shows it, also when the system set it (RONA).
         self.partner_id._bus_send("omnichannel.agent/status", self._get_omnichannel_agent_data())
+        # sudo: omnichannel.conversation - routing follows the agent's status, whoever set it
+        conversations = self.env["omnichannel.conversation"].sudo()
         if status == "available":
-            # sudo: omnichannel.conversation - offers wait for agents becoming available
-            self.env["omnichannel.conversation"].sudo()._offer_waiting_to(self)
+            conversations._offer_waiting_to(self)  # offers wait for agents becoming available
+        else:
+            conversations._withdraw_offers_of(self)
         return True
 
     def _get_omnichannel_agent_data(self):
