@@ -40,6 +40,7 @@ registry.category("web_tour.tours").add("omnichannel_agent_offer", {
             content: "The agent lets it pass: at zero the offer times out; the pop-up is gone and the agent is Not ready (RONA)",
             trigger:
                 "body:not(:has(.o-omnichannel-OfferPopup)) .o-omnichannel-AgentStatusMenu[data-status=not_ready][data-reason=rona]:contains(RONA)",
+            timeout: 20000, // the 6 s countdown, and room for a slow machine
         },
         {
             content: "Open the status menu",
