@@ -1227,7 +1227,8 @@ class OmnichannelConversation(models.Model):
 
     @api.model
     def _offer_waiting_to(self, user):
-        """An agent became available: offer them what waits in their offer-mode teams."""
+        """An agent became available, or let a conversation go: offer what waits in their
+        offer-mode teams, the longest waiting first, until they can take no more."""
         waiting = self.search(
             [
                 ("state", "=", "queued"),
