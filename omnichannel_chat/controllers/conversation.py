@@ -1,5 +1,8 @@
+import inspect
+
 from werkzeug.exceptions import NotFound
 
+from odoo.exceptions import UserError
 from odoo.http import Controller, request, route
 
 
@@ -44,8 +47,25 @@ class OmnichannelConversationController(Controller):
         if not method:
             raise NotFound()
         conversation = request.env["omnichannel.conversation"].browse(conversation_id)
-        getattr(conversation, method)(**params)
+        action_method = getattr(conversation, method)
+        self._check_parameters(action, action_method, params)
+        action_method(**params)
         return conversation._get_state_for_current_user()
+
+    @staticmethod
+    def _check_parameters(action, method, params):
+        """Unknown or missing parameters are the caller's error, said as such."""
+        try:
+            inspect.signature(method).bind(**params)
+        except TypeError as error:
+            expected = ", ".join(inspect.signature(method).parameters) or "-"
+            raise UserError(
+                request.env._(
+                    "Wrong parameters for “%(action)s” (it takes: %(expected)s).",
+                    action=action,
+                    expected=expected,
+                )
+            ) from error
 
     @route(
         "/omnichannel/conversation/<int:conversation_id>/quick_replies", type="json", auth="user"
@@ -107,7 +127,7 @@ class OmnichannelConversationController(Controller):
         return request.env["omnichannel.conversation"]._get_live_board()
 
     @route("/omnichannel/agent/status", type="json", auth="user")
-    def agent_status(self, status, reason=False):
+    def agent_status(self, status=None, reason=False):
         user = request.env.user
         user._omnichannel_set_status(status, reason)
         return user._get_omnichannel_agent_data()

@@ -15,3 +15,4 @@ from . import omnichannel_agent_status
 from . import res_users
 from . import res_users_settings
 from . import res_partner
+from . import bus_bus

@@ -16,6 +16,12 @@ class HelpdeskTicketTeam(models.Model):
         string="Resolution reason required",
         default=True,
     )
+    omnichannel_history_visible = fields.Boolean(
+        string="Agents read the team's resolved conversations",
+        help="In a contact's history, the team's agents open the resolved conversations of "
+        "the team read-only, whoever handled them (without their internal notes). Off: "
+        "each agent opens only the conversations they may read.",
+    )
     omnichannel_reopen_hours = fields.Float(
         string="Reopen tolerance (hours)",
         default=1.0,

@@ -3,6 +3,8 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.params import check_id, check_text
+
 # {{name}} or {{name|fallback when the value is missing}}
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*(?:\|([^}]*))?\}\}")
 OMNICHANNEL_FIELDS = {"omnichannel_category_id", "omnichannel_lang", "omnichannel_team_ids"}
@@ -56,7 +58,10 @@ class MailCannedResponse(models.Model):
     @api.model
     def _omnichannel_search(self, conversation, search=None, category_id=None, lang=None, limit=50):
         """The quick replies an agent may use in ``conversation``, filled for it."""
-        conversation.check_access("read")
+        conversation._check_visible()
+        search = check_text(self.env, search, "search")
+        category_id = check_id(self.env, category_id, "category_id")
+        lang = check_text(self.env, lang, "lang")
         domain = [
             "|",
             ("omnichannel_team_ids", "=", False),

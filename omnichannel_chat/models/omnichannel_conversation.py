@@ -4,9 +4,10 @@ from markupsafe import Markup
 from pytz import timezone
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import SQL, format_datetime, html2plaintext
 
+from ..tools.params import check_bool, check_choice, check_id, check_ids, check_text
 from .omnichannel_event import STATES
 
 AGENT_GROUP = "omnichannel_chat.group_omnichannel_agent"
@@ -238,7 +239,21 @@ class OmnichannelConversation(models.Model):
     def _check_agent(self):
         """The caller is an agent and may read this conversation (record rules)."""
         self._check_agent_group()
-        self.check_access("read")
+        self._check_visible()
+
+    def _check_visible(self):
+        """Missing, or hidden by the record rules: one answer for both, so that trying ids
+        tells nothing of the conversations the user may not read."""
+        self.ensure_one()
+        try:
+            visible = self.has_access("read")
+        except MissingError:  # the record rules read its fields: it has none
+            visible = False
+        if not visible:
+            raise self._not_visible_error()
+
+    def _not_visible_error(self):
+        return AccessError(self.env._("This conversation does not exist or is not yours to see."))
 
     def _check_owner_or_manager(self):
         if self.user_id != self.env.user and not self._is_manager():
@@ -264,6 +279,7 @@ class OmnichannelConversation(models.Model):
             raise UserError(self.env._("This conversation is resolved."))
 
     def _get_agent(self, user_id):
+        user_id = check_id(self.env, user_id, "user_id", required=True)
         user = self.env["res.users"].browse(user_id).exists()
         if not user or not user.has_group(AGENT_GROUP):
             raise UserError(self.env._("Choose an omnichannel agent."))
@@ -331,13 +347,16 @@ class OmnichannelConversation(models.Model):
         Above the team's capacity, taking needs ``confirm``."""
         self.ensure_one()
         self._check_agent_group()
+        confirm = check_bool(self.env, confirm, "confirm")
         # sudo: omnichannel.conversation - an agent of the team who lost the race no longer
-        # reads it, yet must learn who has it
+        # reads it, yet must learn who has it; anyone else learns nothing of it
         conversation = self.sudo()
-        if not self._is_manager() and self.env.user not in conversation.team_id.user_ids:
-            raise AccessError(
-                self.env._("Only agents of the team %s can take it.", conversation.team_id.name)
-            )
+        try:
+            team = conversation.team_id
+        except MissingError:
+            raise self._not_visible_error() from None
+        if not self._is_manager() and self.env.user not in team.user_ids:
+            raise self._not_visible_error()
         if (
             conversation.state == "offered"
             and conversation.offered_user_id != self.env.user
@@ -404,6 +423,7 @@ class OmnichannelConversation(models.Model):
         self._check_agent()
         if not self._is_manager():
             raise AccessError(self.env._("Only omnichannel managers assign conversations."))
+        note = check_text(self.env, note, "note")
         target = self._get_agent(user_id)
         if self.state in ("queued", "offered"):
             return self._assign_from_queue(target)
@@ -446,6 +466,9 @@ class OmnichannelConversation(models.Model):
         """Hand a taken conversation to another agent, or back to a team's queue."""
         self.ensure_one()
         self._check_agent()
+        user_id = check_id(self.env, user_id, "user_id")
+        team_id = check_id(self.env, team_id, "team_id")
+        note = check_text(self.env, note, "note")
         if bool(user_id) == bool(team_id):
             raise UserError(self.env._("Transfer to an agent or to a team."))
         self._check_owner_or_manager()
@@ -476,7 +499,7 @@ class OmnichannelConversation(models.Model):
                 note=note,
             )
         else:
-            target_team = self.env["helpdesk.ticket.team"].browse(team_id).exists()
+            target_team = self._get_transfer_teams(domain=[("id", "=", team_id)])
             if not target_team:
                 raise UserError(self.env._("Choose a team."))
             # sudo: omnichannel.conversation - the conversation goes back to a queue
@@ -638,6 +661,8 @@ class OmnichannelConversation(models.Model):
             self._check_owner_or_manager()
         else:
             self._check_can_act()
+        reason_id = check_id(self.env, reason_id, "reason_id")
+        note = check_text(self.env, note, "note")
         reason = self.env["omnichannel.resolution.reason"].browse(reason_id).exists()
         if reason.is_system:
             raise UserError(self.env._("The reason %s is set by the system only.", reason.name))
@@ -757,6 +782,7 @@ class OmnichannelConversation(models.Model):
         self.ensure_one()
         self._check_agent()
         self._check_can_act()
+        tag_ids = check_ids(self.env, tag_ids, "tag_ids")
         tags = self.env["helpdesk.ticket.tag"].browse(tag_ids).exists() - self.tag_ids
         # sudo: omnichannel.conversation - tags change through the actions only
         self.sudo().tag_ids = [fields.Command.link(tag.id) for tag in tags]
@@ -768,6 +794,7 @@ class OmnichannelConversation(models.Model):
         self.ensure_one()
         self._check_agent()
         self._check_can_act()
+        tag_ids = check_ids(self.env, tag_ids, "tag_ids")
         tags = self.tag_ids & self.env["helpdesk.ticket.tag"].browse(tag_ids)
         # sudo: omnichannel.conversation - tags change through the actions only
         self.sudo().tag_ids = [fields.Command.unlink(tag.id) for tag in tags]
@@ -775,13 +802,13 @@ class OmnichannelConversation(models.Model):
             self._log_event("tag_remove", tag_id=tag.id)
         return True
 
-    def action_post_note(self, body):
+    def action_post_note(self, body=None):
         """Post an internal note: seen by the agents who see the conversation, never by the
         customer (not on their bus, not in their message fetch, not sent by the source)."""
         self.ensure_one()
         self._check_agent()
         self._check_can_act()
-        if not (body or "").strip():
+        if not (check_text(self.env, body, "body") or "").strip():
             raise UserError(self.env._("Write the note first."))
         # sudo: discuss.channel - checked above; a team agent may note a queued conversation
         # without being a member of its channel
@@ -1463,6 +1490,7 @@ class OmnichannelConversation(models.Model):
         self.ensure_one()
         self._check_agent()
         self._check_can_act()
+        name = check_text(self.env, name, "name")
         if self.ticket_id:
             raise UserError(
                 self.env._(
@@ -1498,6 +1526,7 @@ class OmnichannelConversation(models.Model):
         self.ensure_one()
         self._check_agent()
         self._check_can_act()
+        ticket_id = check_id(self.env, ticket_id, "ticket_id", required=True)
         ticket = self.env["helpdesk.ticket"].browse(ticket_id).exists()
         if not ticket:
             raise UserError(self.env._("Choose a ticket."))
@@ -1583,14 +1612,10 @@ class OmnichannelConversation(models.Model):
         conversation with this contact (any source, any agent) and this one's event log."""
         self.ensure_one()
         self._check_agent()
-        # sudo: omnichannel.conversation - the contact's history across teams and agents is
-        # shown to whoever reads this conversation (names and dates, read-only)
+        # sudo: omnichannel.conversation - read once the check passed; the history lists only
+        # what the user may read (see _get_contact_history)
         conversation = self.sudo()
-        history = conversation.search(
-            self._customer_domain_any_source(conversation.partner_id, conversation.guest_id),
-            order="id desc",
-            limit=50,
-        )
+        history = self._get_contact_history().sudo()
         kinds = dict(self.env["omnichannel.event"]._fields["kind"]._description_selection(self.env))
         states = dict(self._fields["state"]._description_selection(self.env))
         return {
@@ -1630,24 +1655,54 @@ class OmnichannelConversation(models.Model):
             ],
         }
 
+    HISTORY_LIMIT = 50
+
+    def _get_contact_history(self):
+        """This contact's conversations (any source) that the user may open from this one:
+        those they may read now, and, where the team allows it, the resolved ones of the
+        teams they work in (shown without internal notes). Newest first."""
+        self.ensure_one()
+        # sudo: omnichannel.conversation - whose conversation this is (the caller reads it)
+        conversation = self.sudo()
+        domain = self._customer_domain_any_source(conversation.partner_id, conversation.guest_id)
+        readable = self.search(domain, order="id desc", limit=self.HISTORY_LIMIT)
+        # sudo: omnichannel.conversation - resolved conversations of the user's own teams
+        # that their team opens as read-only history
+        resolved = self.sudo().search(
+            domain + self._get_history_resolved_domain(), order="id desc", limit=self.HISTORY_LIMIT
+        )
+        history = (readable | resolved.with_env(self.env)).sorted("id", reverse=True)
+        return history[: self.HISTORY_LIMIT]
+
+    def _get_history_resolved_domain(self):
+        return [
+            ("state", "=", "resolved"),
+            ("team_id.omnichannel_history_visible", "=", True),
+            ("team_id.user_ids", "in", self.env.uid),
+        ]
+
     def _get_history_conversation(self, other_id):
-        """One conversation of this contact's interaction history, read-only: its messages
-        and internal notes, whoever handled it, for an agent who reads this conversation."""
+        """One conversation of this contact's interaction history, read-only: its messages,
+        and its internal notes when the user may read that conversation itself."""
         self.ensure_one()
         self._check_agent()
-        # sudo: omnichannel.conversation - the same contact's conversations are shown through
-        # this one (checked above), as the info panel lists them
-        conversation = self.sudo()
-        other = conversation.search(
-            self._customer_domain_any_source(conversation.partner_id, conversation.guest_id)
-            + [("id", "=", other_id)]
-        )
+        other_id = check_id(self.env, other_id, "other_id", required=True)
+        other = self._get_contact_history().filtered_domain([("id", "=", other_id)])
         if not other:
-            raise AccessError(self.env._("This conversation is not in the contact's history."))
+            raise self._not_visible_error()
+        notes_shown = other.has_access("read")
+        # sudo: omnichannel.conversation, mail.message - one the user may open (above)
+        other = other.sudo()
         states = dict(self._fields["state"]._description_selection(self.env))
-        messages = other.channel_id.message_ids.filtered(lambda m: m.message_type == "comment")
+        messages = other.channel_id.message_ids.filtered(
+            lambda m: (
+                m.message_type == "comment"
+                and (notes_shown or not m._is_omnichannel_internal_note())
+            )
+        )
         return {
             "id": other.id,
+            "notes_shown": notes_shown,
             "name": other.name,
             "source": other.source_id.name,
             "state": states[other.state],
@@ -1680,22 +1735,72 @@ class OmnichannelConversation(models.Model):
         self.ensure_one()
         self._check_agent()
         self._check_can_act()
-        partner = self.sudo().partner_id
-        if not partner:
-            raise UserError(self.env._("This visitor is no contact yet."))
         values = {
             field: value.strip()
-            for field, value in (("name", name), ("phone", phone), ("email", email))
+            for field, value in (
+                ("name", check_text(self.env, name, "name")),
+                ("phone", check_text(self.env, phone, "phone")),
+                ("email", check_text(self.env, email, "email")),
+            )
             if value is not None
         }
         if "name" in values and not values["name"]:
             raise UserError(self.env._("A contact needs a name."))
+        partner = self._get_editable_contact()
         old_name = partner.name
-        # sudo: res.partner - agents correct their conversation's contact (checked above),
-        # these three fields only
-        partner.sudo().write(values)
+        partner.write(values)
         self._follow_contact_name(partner, old_name)
         return True
+
+    def _get_editable_contact(self):
+        """The conversation's contact, to edit from the desk: a contact a source created
+        (``omnichannel_source_contact``) as superuser, any other one with the agent's own
+        rights. Never the partner of a user (their e-mail is their login's), nor a contact
+        shared with another company (its other users would see the change)."""
+        # sudo: res.partner - which contact it is, and who else has it; the caller may act
+        # on the conversation (checked by the callers)
+        partner = self.sudo().partner_id
+        if not partner:
+            raise UserError(self.env._("This visitor is no contact yet."))
+        if partner.with_context(active_test=False).user_ids:
+            raise UserError(
+                self.env._(
+                    "%s belongs to a user of this database: only they or an administrator "
+                    "change it, from the user's settings.",
+                    partner.name,
+                )
+            )
+        if self._is_shared_with_other_companies(partner):
+            raise UserError(
+                self.env._(
+                    "%s is shared with another company: change it in the Contacts app.",
+                    partner.name,
+                )
+            )
+        if partner.omnichannel_source_contact:
+            return partner
+        return partner.with_env(self.env)
+
+    def _is_shared_with_other_companies(self, partner):
+        """Whether another company works with this contact: it belongs to another company,
+        or (shared by all) a source did not create it in a database of several companies,
+        or it talks to another company's teams."""
+        company = self.sudo().company_id
+        if partner.company_id:
+            return partner.company_id != company
+        # sudo: res.company - how many companies there are, not what they hold
+        if (
+            not partner.omnichannel_source_contact
+            and self.env["res.company"].sudo().search_count([], limit=2) > 1
+        ):
+            return True
+        # sudo: omnichannel.conversation - whether other companies talk with this contact
+        return bool(
+            self.sudo().search_count(
+                [("partner_id", "=", partner.id), ("company_id", "not in", [False, company.id])],
+                limit=1,
+            )
+        )
 
     def _follow_contact_name(self, partner, old_name):
         """The contact got a name: the conversations named after the old one (a number, a
@@ -1720,22 +1825,30 @@ class OmnichannelConversation(models.Model):
         self.ensure_one()
         self._check_agent()
         self._check_can_act()
-        # sudo: omnichannel.conversation, res.partner - checked above; agents add contacts
-        # from their conversations without the right to manage every contact
+        name = (check_text(self.env, name, "name") or "").strip()
+        # sudo: omnichannel.conversation - checked above; its contact changes here only
         conversation = self.sudo()
-        name = (name or "").strip()
         if conversation.partner_id:
-            old_name = conversation.partner_id.name
+            partner = self._get_editable_contact()
+            old_name = partner.name
             values = {"omnichannel_unconfirmed": False}
             if name:
                 values["name"] = name
-            conversation.partner_id.write(values)
-            self._follow_contact_name(conversation.partner_id, old_name)
+            partner.write(values)
+            self._follow_contact_name(partner, old_name)
         else:
+            # sudo: res.partner - the visitor's contact, created for the source: agents add
+            # contacts from their conversations without the right to manage every contact
             partner = (
                 self.env["res.partner"]
                 .sudo()
-                .create({"name": name or conversation.guest_id.name or conversation.name})
+                .create(
+                    {
+                        "name": name or conversation.guest_id.name or conversation.name,
+                        "omnichannel_source_contact": True,
+                        "company_id": conversation.company_id.id,
+                    }
+                )
             )
             conversation.partner_id = partner
         return conversation.partner_id.id
@@ -1752,7 +1865,10 @@ class OmnichannelConversation(models.Model):
     def _get_transfer_targets(self, search="", conversation_id=None):
         """Agents (with their status now) and teams to transfer or invite to, by name."""
         self._check_agent_group()
-        conversation = self.browse(conversation_id).exists() if conversation_id else self
+        search = check_text(self.env, search, "search") or ""
+        conversation_id = check_id(self.env, conversation_id, "exclude_conversation_id")
+        # only a conversation the user reads leaves its owner out: another id tells nothing
+        conversation = self.search([("id", "=", conversation_id)]) if conversation_id else self
         # sudo: res.users - agents' names and statuses, for every agent to pick a colleague
         agents = (
             self.env["res.users"]
@@ -1760,20 +1876,16 @@ class OmnichannelConversation(models.Model):
             .search(
                 [
                     ("groups_id", "in", self.env["ir.model.data"]._xmlid_to_res_id(AGENT_GROUP)),
-                    ("name", "ilike", search or ""),
-                    ("id", "not in", (self.env.user | conversation.sudo().user_id).ids),
+                    ("name", "ilike", search),
+                    ("id", "not in", (self.env.user | conversation.user_id).ids),
                     ("share", "=", False),
+                    ("company_ids", "in", self.env.companies.ids),
                 ],
                 order="name",
                 limit=20,
             )
         )
-        # sudo: helpdesk.ticket.team - every team is a transfer target, whoever reads it
-        teams = (
-            self.env["helpdesk.ticket.team"]
-            .sudo()
-            .search([("name", "ilike", search or "")], order="name", limit=20)
-        )
+        teams = self._get_transfer_teams(search, limit=20)
         return {
             "agents": [
                 {
@@ -1790,6 +1902,25 @@ class OmnichannelConversation(models.Model):
             ],
             "teams": [{"id": team.id, "name": team.name} for team in teams],
         }
+
+    @api.model
+    def _get_transfer_teams(self, search="", limit=None, domain=()):
+        """The teams a conversation may go to: every team of the user's companies."""
+        # sudo: helpdesk.ticket.team - any team of the user's companies is a transfer target,
+        # whether or not the agent reads it (their names only)
+        return (
+            self.env["helpdesk.ticket.team"]
+            .sudo()
+            .search(
+                [
+                    ("name", "ilike", search),
+                    ("company_id", "in", [False, *self.env.companies.ids]),
+                    *domain,
+                ],
+                order="name",
+                limit=limit,
+            )
+        )
 
     def _get_available_actions(self):
         """The actions the current user may take now, as the action_* methods check them:
@@ -1862,9 +1993,9 @@ class OmnichannelConversation(models.Model):
         `archived` shows the ones they archived instead (resolved ones included); `resolved`
         the latest resolved ones they see, to reopen one."""
         self._check_agent_group()
-        order = self.DESK_ORDERS.get(sort)
-        if not order:
-            raise UserError(self.env._("Unknown sort: %s", sort))
+        order = self.DESK_ORDERS[check_choice(self.env, sort, self.DESK_ORDERS, "sort")]
+        archived = check_bool(self.env, archived, "archived")
+        resolved = check_bool(self.env, resolved, "resolved")
         limit = None
         domain = [("is_archived", "=", bool(archived))]
         if resolved:

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
+from ..tools.params import check_choice
 from .omnichannel_agent_status import AGENT_STATUSES, NOT_READY_REASONS
 
 AGENT_GROUP = "omnichannel_chat.group_omnichannel_agent"
@@ -34,9 +35,10 @@ class ResUsers(models.Model):
         self.ensure_one()
         if not self.env.su and self != self.env.user and not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only the agent or a manager changes this status."))
-        if status not in dict(AGENT_STATUSES):
-            raise UserError(self.env._("Unknown status: %s", status))
+        check_choice(self.env, status, dict(AGENT_STATUSES), "status")
         reason = reason if status == "not_ready" else False
+        if reason:
+            check_choice(self.env, reason, dict(NOT_READY_REASONS), "reason")
         if (self.omnichannel_status, self.omnichannel_not_ready_reason or False) == (
             status,
             reason,

@@ -19,3 +19,5 @@ from . import test_offers
 from . import test_offer_tour
 from . import test_desk_tours
 from . import test_desk_actions
+from . import test_privacy
+from . import test_note_privacy

@@ -48,27 +48,38 @@ class TestDeskActions(OmnichannelCase):
         self.assertNotIn("resolve", ana)
         self.assertNotIn("post_note", ana)
 
-    def earlier_on_another_source(self):
-        """The customer's conversation on another source, in Sales, taken by Carla."""
+    def earlier_on_another_source(self, agent=None):
+        """The customer's conversation on another source, in Sales, taken by Carla (or the
+        given agent, made a member of Sales)."""
+        agent = agent or self.agent_carla
+        self.team_sales.user_ids = [(4, agent.id)]
         other_source = self.env["omnichannel.source"].create(
             {"name": "Other source", "code": "other_source", "team_id": self.team_sales.id}
         )
         earlier = self.Conversation.sudo()._route_inbound_message(
             other_source, self.customer, "from the other source"
         )[0]
-        earlier.with_user(self.agent_carla).action_take()
+        earlier.with_user(agent).action_take()
         return earlier
 
     def test_info_panel_history_across_sources_and_event_log(self):
-        earlier = self.earlier_on_another_source()
+        """The history lists the contact's conversations the agent may read: hers on
+        another source, not the one Carla handles."""
+        own = self.earlier_on_another_source(agent=self.agent_ana)
+        own.with_user(self.agent_ana).action_resolve(reason_id=self.reason_resolved.id)
+        own.sudo().resolved_date -= timedelta(days=1)  # past the reopen tolerance
+        carlas = self.Conversation.sudo()._route_inbound_message(
+            own.source_id, self.customer, "Carla's now"
+        )[0]
+        carlas.with_user(self.agent_carla).action_take()
         conversation = self.route()
         conversation.with_user(self.agent_ana).action_take()
         info = conversation.with_user(self.agent_ana)._get_info_panel()
         self.assertEqual(
             [(entry["id"], entry["source"], entry["current"]) for entry in info["history"]],
-            [(conversation.id, "Test source", True), (earlier.id, "Other source", False)],
+            [(conversation.id, "Test source", True), (own.id, "Other source", False)],
         )
-        self.assertEqual(info["history"][1]["owner"], "Carla Test")
+        self.assertEqual(info["history"][1]["owner"], "Ana Test")
         self.assertEqual([event["kind"] for event in info["events"]], ["create", "take"])
         self.assertEqual(
             info["participants"], [{"id": self.agent_ana.id, "name": "Ana Test", "role": "owner"}]
@@ -76,26 +87,26 @@ class TestDeskActions(OmnichannelCase):
         with self.assertRaises(AccessError):
             conversation.with_user(self.agent_carla)._get_info_panel()
 
-    def test_history_entry_read_only_whoever_handled_it(self):
-        """Carla's conversation on another source shows to Ana, who reads this contact's
-        current one: messages and notes; not to Bruno, nor for another contact's."""
-        earlier = self.earlier_on_another_source()
-        earlier.with_user(self.agent_carla).action_post_note("prefers calls")
-        conversation = self.route()
-        conversation.with_user(self.agent_ana).action_take()
-        entry = conversation.with_user(self.agent_ana)._get_history_conversation(earlier.id)
-        self.assertEqual((entry["source"], entry["owner"]), ("Other source", "Carla Test"))
+    def test_history_entry_read_only_with_the_notes_the_agent_may_read(self):
+        """Ana's own conversation on another source shows with its notes; Carla's does not
+        show to Ana, nor another contact's."""
+        own = self.earlier_on_another_source(agent=self.agent_ana)
+        own.with_user(self.agent_ana).action_post_note("prefers calls")
+        conversation = self.route()  # queued in Support: Ana and Bruno read it
+        entry = conversation.with_user(self.agent_ana)._get_history_conversation(own.id)
+        self.assertEqual((entry["source"], entry["owner"]), ("Other source", "Ana Test"))
         self.assertEqual(
             [(m["author"], m["is_note"]) for m in entry["messages"]],
-            [("Customer Carmen", False), ("Carla Test", True)],
+            [("Customer Carmen", False), ("Ana Test", True)],
         )
         with self.assertRaises(AccessError):
-            conversation.with_user(self.agent_bruno)._get_history_conversation(earlier.id)
+            conversation.with_user(self.agent_bruno)._get_history_conversation(own.id)
         stranger = self.route(partner=self.env["res.partner"].create({"name": "Stranger"}))
         with self.assertRaises(AccessError):
             conversation.with_user(self.agent_ana)._get_history_conversation(stranger.id)
 
     def test_contact_edits_are_saved_for_everyone(self):
+        self.customer.omnichannel_source_contact = True  # as a source creates its contacts
         conversation = self.route()
         conversation.with_user(self.agent_ana).action_take()
         conversation.with_user(self.agent_ana).action_update_contact(
@@ -226,7 +237,12 @@ class TestDeskRoutes(OmnichannelHttpCase):
 class TestUnknownSender(OmnichannelCase):
     def test_add_contact_confirms_the_contact_a_source_created(self):
         stranger = self.env["res.partner"].create(
-            {"name": "+34 600 123 456", "phone": "+34600123456", "omnichannel_unconfirmed": True}
+            {
+                "name": "+34 600 123 456",
+                "phone": "+34600123456",
+                "omnichannel_unconfirmed": True,
+                "omnichannel_source_contact": True,
+            }
         )
         conversation = self.route(partner=stranger)
         state = conversation.with_user(self.agent_ana)._get_state_for_current_user()

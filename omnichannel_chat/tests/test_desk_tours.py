@@ -68,7 +68,12 @@ class TestDeskTours(OmnichannelBrowserCase):
 
     def test_unknown_sender_contact_edit_resolve_and_reopen(self):
         stranger = self.env["res.partner"].create(
-            {"name": "+34 600 123 456", "phone": "+34600123456", "omnichannel_unconfirmed": True}
+            {
+                "name": "+34 600 123 456",
+                "phone": "+34600123456",
+                "omnichannel_unconfirmed": True,
+                "omnichannel_source_contact": True,
+            }
         )
         conversation = self.route(partner=stranger, body="Hola, ¿tenéis talla M?")
         self.start_tour("/odoo/discuss", "omnichannel_desk_unknown_sender", login="t_ana")
@@ -128,6 +133,9 @@ class TestDeskTwoAgentsTours(OmnichannelBrowserCase):
         self.assertEqual((diego.state, diego.user_id), ("taken", self.agent_ana))
 
     def test_history_opens_another_agents_conversation_read_only(self):
+        """Where the team allows it, a resolved conversation that Bruno handled opens
+        read-only for Ana, without his internal notes."""
+        self.team_support.omnichannel_history_visible = True
         # Carmen's earlier conversation, handled and resolved by Bruno two days ago
         self.carmen.with_user(self.agent_ana).action_transfer(user_id=self.agent_bruno.id)
         self.post_as_agent(self.carmen, self.agent_bruno, "We shipped it yesterday")

@@ -6,6 +6,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.mail.tools.discuss import Store
+from odoo.addons.omnichannel_chat.tools.params import check_id, check_text
 
 
 class OmnichannelConversation(models.Model):
@@ -75,6 +76,8 @@ class OmnichannelConversation(models.Model):
         self.ensure_one()
         self._check_agent()
         self._check_can_act()
+        check_id(self.env, reason_id, "reason_id")
+        check_text(self.env, note, "note")
         if not self._is_livechat():
             raise UserError(self.env._("Only a website chat has a session to end."))
         self._check_not_resolved()
@@ -85,12 +88,14 @@ class OmnichannelConversation(models.Model):
             self._log_event("session_end")
         return self.action_resolve(reason_id=reason_id, note=note)
 
-    def action_block_visitor(self, reason, days=None):
+    def action_block_visitor(self, reason=None, days=None):
         """Block the anonymous visitor of this chat (its guest and its IP address) for
         ``days`` (None: until a manager lifts it)."""
         self.ensure_one()
         self._check_agent()
         self._check_can_act()
+        reason = check_text(self.env, reason, "reason")
+        days = check_id(self.env, days, "days")
         if not self._is_livechat() or not self.guest_id:
             raise UserError(self.env._("Only an anonymous website visitor can be blocked."))
         if not (reason or "").strip():

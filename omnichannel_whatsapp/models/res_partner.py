@@ -48,6 +48,7 @@ class ResPartner(models.Model):
                 "whatsapp_wa_id": wa_id or False,
                 "whatsapp_user_id": user_id or False,
                 "omnichannel_unconfirmed": True,
+                "omnichannel_source_contact": True,
             }
         )
 

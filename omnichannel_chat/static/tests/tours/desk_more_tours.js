@@ -227,12 +227,13 @@ registry.category("web_tour.tours").add("omnichannel_desk_history", {
             run: "click",
         },
         {
-            content: "It opens read-only: its messages, its note shown as one, no composer",
+            content: "It opens read-only: its messages, no composer",
             trigger: ".o-omnichannel-HistoryDialog-message:contains(We shipped it yesterday)",
         },
         {
+            content: "Bruno's internal note stays his: it is not in the history",
             trigger:
-                ".o-omnichannel-HistoryDialog-note:contains(Customer was upset):contains(Internal note)",
+                ".o-omnichannel-HistoryDialog:not(:has(.o-omnichannel-HistoryDialog-note)):not(:contains(Customer was upset))",
         },
         { trigger: ".o-omnichannel-HistoryDialog:not(:has(.o-mail-Composer))" },
     ],
