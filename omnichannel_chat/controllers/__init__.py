@@ -1,2 +1,3 @@
 from . import attachment
 from . import conversation
+from . import thread

@@ -16,3 +16,4 @@ from . import res_users
 from . import res_users_settings
 from . import res_partner
 from . import bus_bus
+from . import ir_attachment

@@ -6,3 +6,4 @@ from . import test_internal_notes
 from . import test_visitor_browser
 from . import test_desk_actions
 from . import test_desk_tours
+from . import test_note_privacy
