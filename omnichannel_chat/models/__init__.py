@@ -7,6 +7,7 @@ from . import omnichannel_conversation
 from . import helpdesk_ticket_team
 from . import discuss_channel
 from . import mail_message
+from . import mail_link_preview
 from . import omnichannel_quick_reply_category
 from . import mail_canned_response
 from . import helpdesk_ticket

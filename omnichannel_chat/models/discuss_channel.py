@@ -42,17 +42,22 @@ class DiscussChannel(models.Model):
         return {"name": name, "channel_type": "omnichannel"}
 
     def _get_omnichannel_conversation(self):
-        """This channel's conversation, if it holds one (no query for other channels)."""
+        """This channel's conversation, if it holds one (no query for other channels), in
+        the caller's environment: reading it goes through the record rules, and the hooks
+        that run for a customer or the system say so with their own sudo()."""
         self.ensure_one()
         if self.channel_type not in CONVERSATION_CHANNEL_TYPES:
             return self.env["omnichannel.conversation"]
-        # sudo: omnichannel.conversation - the link itself; callers check access to act on it
-        return self.sudo().omnichannel_conversation_ids[:1]
+        # sudo: omnichannel.conversation - which conversation the channel holds, returned
+        # without the superuser
+        return self.sudo().omnichannel_conversation_ids[:1].with_env(self.env)
 
     def _message_post_after_hook(self, message, msg_vals):
         result = super()._message_post_after_hook(message, msg_vals)
         if conversation := self._get_omnichannel_conversation():
-            conversation._on_message_posted(message)
+            # sudo: omnichannel.conversation - its figures and routing follow every message,
+            # whoever posts it (a customer, a visitor, an agent)
+            conversation.sudo()._on_message_posted(message)
         return result
 
     def _notify_thread(self, message, msg_vals=False, **kwargs):
@@ -74,6 +79,16 @@ class DiscussChannel(models.Model):
         return recipients
 
     def message_post(self, **kwargs):
+        if (
+            not self.env.su
+            and not self.env.user._is_internal()
+            and self._get_omnichannel_conversation()
+        ):
+            # A customer calling the model itself (a portal user through call_kw): the same
+            # plain comment of text as through Discuss's routes.
+            kwargs = self._omnichannel_prepare_customer_post(kwargs)
+            kwargs.pop("subtype_id", None)
+            kwargs["is_internal"] = False
         if self.env.context.get("omnichannel_note_message_id") and (
             kwargs.get("message_type", "notification") == "notification"
         ):
@@ -117,8 +132,18 @@ class DiscussChannel(models.Model):
             values["body"] = self._omnichannel_customer_body(values["body"])
         if values.get("parent_id"):
             # sudo: mail.message - whether the quoted message is a note (not read out)
-            parent = self.env["mail.message"].sudo().browse(int(values["parent_id"])).exists()
-            if parent and parent._is_omnichannel_internal_note():
+            parent_id = values["parent_id"]
+            parent = (
+                self.env["mail.message"]
+                .sudo()
+                .browse(
+                    parent_id
+                    if isinstance(parent_id, int) and not isinstance(parent_id, bool)
+                    else ()
+                )
+                .exists()
+            )
+            if not parent or parent._is_omnichannel_internal_note():
                 values["parent_id"] = False
         return values
 
@@ -143,7 +168,8 @@ class DiscussChannel(models.Model):
             # A queued conversation's messages also reach the team's agents, who are not
             # members until one takes it: the queue shows what the customer writes, live.
             for channel in self:
-                conversation = channel._get_omnichannel_conversation()
+                # sudo: omnichannel.conversation - its state and agents decide who else is told
+                conversation = channel._get_omnichannel_conversation().sudo()
                 if conversation.state in ("queued", "offered"):
                     # sudo: discuss.channel.member - who is already a member, to skip them
                     waiting = (

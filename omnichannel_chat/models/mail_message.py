@@ -41,7 +41,8 @@ class MailMessage(models.Model):
         if not message._is_omnichannel_internal_note():
             return None
         channel = self.env["discuss.channel"].browse(message.res_id)
-        conversation = channel._get_omnichannel_conversation()
+        # sudo: omnichannel.conversation - who handles it gets the note's news
+        conversation = channel._get_omnichannel_conversation().sudo()
         if not conversation:
             return None
         partners = conversation._get_agent_partners()
@@ -139,23 +140,3 @@ class MailMessage(models.Model):
         for message in self.filtered("omnichannel_delivery_state"):
             store.add(message, message._omnichannel_delivery_store_values())
         return result
-
-
-class MailLinkPreview(models.Model):
-    _inherit = "mail.link.preview"
-
-    def _bus_send(self, notification_type, message, /, *, subchannel=None):
-        """The preview of a link in an internal note (shown, hidden, removed) goes where the
-        note's news go: to the agents only."""
-        others = self.browse()
-        for preview in self:
-            partners = None
-            if preview.message_id:
-                partners = preview.message_id._omnichannel_note_bus_partners()
-            if partners is None:
-                others |= preview
-            else:
-                partners._bus_send(notification_type, message)
-        return super(MailLinkPreview, others)._bus_send(
-            notification_type, message, subchannel=subchannel
-        )

@@ -1538,12 +1538,16 @@ class OmnichannelConversation(models.Model):
     def _get_transcript_html(self):
         """The customer-visible messages in order, as HTML: internal notes are left out."""
         messages = self._get_public_messages().sorted("id")
+        channel = self.sudo().channel_id
         lines = [
             Markup("<p><b>%s</b> (%s)</p>%s")
             % (
                 message.author_id.name or message.author_guest_id.name or "",
                 format_datetime(self.env, message.date, dt_format="short"),
-                message.body,
+                # what customers wrote is text, also when stored before it was made so
+                channel._omnichannel_customer_body(message.body)
+                if self._is_customer_author(message)
+                else message.body,
             )
             for message in messages
         ]

@@ -438,7 +438,7 @@ class TestEveryRoute(PrivacyCase):
         )
 
     def test_former_owner_and_other_team(self):
-        conversation, channel, message, attachment = self.transferred_to_bruno()
+        _conversation, channel, message, attachment = self.transferred_to_bruno()
         channel_routes = [
             ("/discuss/channel/messages", {"channel_id": channel.id}),
             ("/discuss/channel/attachments", {"channel_id": channel.id}),
@@ -535,3 +535,33 @@ class TestEveryRoute(PrivacyCase):
             self.agent_bruno, "/discuss/channel/messages", channel_id=channel.id
         )
         self.assertNotIn("Bruno must not read this", json.dumps(result))
+
+    def test_a_portal_customer_calling_the_model_posts_plain_text(self):
+        """Through call_kw rather than Discuss's route: still a comment, and text."""
+        conversation = self.route(partner=self.portal_user.partner_id, body="Hi")
+        channel = conversation.sudo().channel_id
+        channel._add_members(partners=self.portal_user.partner_id, post_joined_message=False)
+        for message_type, subtype in (
+            ("notification", "mail.mt_note"),
+            ("comment", "mail.mt_note"),
+        ):
+            with self.subTest(message_type=message_type), mute_logger("odoo.http"):
+                self.call_kw(
+                    self.portal_user,
+                    "discuss.channel",
+                    "message_post",
+                    [channel.ids],
+                    {
+                        "body": '<img src="https://tracker.example/p.gif">hello',
+                        "message_type": message_type,
+                        "subtype_xmlid": subtype,
+                    },
+                )
+        posted = channel.message_ids.filtered(
+            lambda m: m.author_id == self.portal_user.partner_id and "hello" in (m.body or "")
+        )
+        self.assertEqual(len(posted), 2)
+        for message in posted:
+            self.assertEqual(message.message_type, "comment")
+            self.assertFalse(message._is_omnichannel_internal_note())
+            self.assertNotIn("<img", message.body)

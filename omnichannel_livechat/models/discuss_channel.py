@@ -28,7 +28,8 @@ class DiscussChannel(models.Model):
     def _omnichannel_check_visitor_post(self):
         """A visitor posts only in an open session, unblocked, within the message limit."""
         self.ensure_one()
-        conversation = self._get_omnichannel_conversation()
+        # sudo: omnichannel.conversation - whether the visitor's own chat is resolved
+        conversation = self._get_omnichannel_conversation().sudo()
         if not conversation:
             return
         # sudo: discuss.channel - the session state of the visitor's own chat
@@ -75,7 +76,8 @@ class DiscussChannel(models.Model):
     def _close_livechat_session(self, **kwargs):
         was_active = self.livechat_active
         result = super()._close_livechat_session(**kwargs)
-        conversation = self._get_omnichannel_conversation()
+        # sudo: omnichannel.conversation - the session's end is logged, whoever ends it
+        conversation = self._get_omnichannel_conversation().sudo()
         if not (was_active and conversation):
             return result
         if self.env.context.get("omnichannel_session_end"):

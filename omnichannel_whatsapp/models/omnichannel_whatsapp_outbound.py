@@ -114,9 +114,11 @@ class OmnichannelWhatsappOutbound(models.Model):
         """An agent's reaction to a customer's WhatsApp message reaches the customer."""
         if not message.omnichannel_whatsapp_id or message.model != "discuss.channel":
             return
+        # sudo: omnichannel.conversation - the agent reacted in it (Discuss checked that);
+        # where the reaction goes is the conversation's number, not the agent's right
         conversation = (
             self.env["discuss.channel"].browse(message.res_id)._get_omnichannel_conversation()
-        )
+        ).sudo()
         if not conversation.whatsapp_account_id or not conversation.whatsapp_window_open:
             return
         self.sudo().create(  # sudo: omnichannel.whatsapp.outbound - queued for the agent
