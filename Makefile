@@ -2,11 +2,16 @@
 # virtual environment, PostgreSQL and Chromium ready (fast when they already are).
 BOOTSTRAP := tools/bootstrap.sh
 PYTHON := $(BOOTSTRAP) python
+# make run WORKERS=N: Odoo prefork as deployed (N HTTP workers, cron workers, the gevent port for
+# websockets) behind tools/devproxy.py on the same URL. Unset: one threaded process.
+WORKERS ?=
 
 .PHONY: help bootstrap run test lint bench reset pot screenshots
 
 help:
 	@echo "make run    - start Odoo with the three addons and demo data on http://localhost:8069"
+	@echo "make run WORKERS=N - the same, Odoo prefork as deployed: N HTTP workers, 2 cron"
+	@echo "               workers, websockets on the gevent port 8072, behind a local proxy on 8069"
 	@echo "make test   - lint, then every test (Odoo's runner, browser tours, pytest)"
 	@echo "make lint   - ruff and pylint-odoo"
 	@echo "make bench  - benchmarks on a fresh database"
@@ -18,7 +23,7 @@ bootstrap:
 	@$(BOOTSTRAP)
 
 run:
-	@$(PYTHON) tools/devserver.py run
+	@$(if $(WORKERS),OMNICHANNEL_WORKERS=$(WORKERS) )$(PYTHON) tools/devserver.py run
 
 reset:
 	@$(PYTHON) tools/devserver.py reset

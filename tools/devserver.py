@@ -3,7 +3,10 @@
 run    create (or reuse) the database ``omnichannel`` with the three addons and demo data, then
        serve it threaded on http://localhost:8069 (websocket included) until Ctrl-C, beside
        the local Graph API stand-in on http://localhost:8070 that the demo WhatsApp number
-       talks to (its /sandbox page plays the customer).
+       talks to (its /sandbox page plays the customer). With OMNICHANNEL_WORKERS=N
+       (``make run WORKERS=N``) Odoo runs prefork as deployed: N HTTP workers on port 8071,
+       cron workers, the gevent port 8072 for websockets, all on 127.0.0.1, behind
+       tools/devproxy.py on http://localhost:8069, the one URL for the browser and webhooks.
 reset  drop the databases the project created (never one it did not).
 pot    regenerate each addon's ``i18n/<addon>.pot`` from the ``omnichannel`` database.
 """
@@ -19,6 +22,11 @@ import odoo_env
 
 RUN_DB = os.environ.get("OMNICHANNEL_DB", "omnichannel")
 HTTP_PORT = int(os.environ.get("OMNICHANNEL_HTTP_PORT", "8069"))
+HTTP_INTERFACE = os.environ.get("OMNICHANNEL_HTTP_INTERFACE", "")  # "" = all interfaces
+# 0: one threaded process. N: prefork, Odoo's HTTP workers and gevent port behind the proxy.
+WORKERS = int(os.environ.get("OMNICHANNEL_WORKERS") or 0)
+PREFORK_HTTP_PORT = HTTP_PORT + 2
+GEVENT_PORT = int(os.environ.get("OMNICHANNEL_GEVENT_PORT") or HTTP_PORT + 3)
 # The demo WhatsApp number (omnichannel_whatsapp/demo) points its Graph API base URL here.
 STANDIN_PORT = 8070
 STANDIN = odoo_env.REPO / "omnichannel_whatsapp" / "tests" / "graph_api_standin.py"
@@ -28,7 +36,13 @@ DEMO_WHATSAPP = {
     "--access-token": "demo-access-token",
     "--app-secret": "demo-app-secret",
 }
-PROJECT_DBS = (RUN_DB, "omnichannel_test", "omnichannel_bench", "omnichannel_selftest")
+PROJECT_DBS = (
+    RUN_DB,
+    "omnichannel_test",
+    "omnichannel_bench",
+    "omnichannel_selftest",
+    "omnichannel_test_prefork",
+)
 DEMO_LOGINS = (
     ("admin", "admin", "administrator, omnichannel manager"),
     ("marta", "marta", "omnichannel manager, leads both teams"),
@@ -118,8 +132,28 @@ def run():
         flush=True,
     )
     start_graph_api_standin()
-    cmd = odoo_env.odoo_args(RUN_DB, HTTP_PORT, interface="")
+    if WORKERS:
+        cmd = prefork_behind_proxy()
+    else:
+        cmd = odoo_env.odoo_args(RUN_DB, HTTP_PORT, interface=HTTP_INTERFACE)
     os.execvp(cmd[0], cmd)
+
+
+def prefork_behind_proxy():
+    """Start the proxy on HTTP_PORT; return Odoo's prefork command line, on 127.0.0.1 behind
+    it (the browser opens /websocket on the page's port: the proxy sends it to gevent)."""
+    print(
+        f"[run] prefork: {WORKERS} HTTP worker(s) on 127.0.0.1:{PREFORK_HTTP_PORT}, "
+        f"{odoo_env.CRON_WORKERS} cron workers, websockets on the gevent port "
+        f"127.0.0.1:{GEVENT_PORT}, behind the proxy on port {HTTP_PORT}",
+        flush=True,
+    )
+    # Same process group as Odoo: the Ctrl-C that stops Odoo stops the proxy (and it stops
+    # by itself when Odoo ends otherwise: tools/devproxy.py, stop_with_parent).
+    subprocess.Popen(
+        odoo_env.devproxy_args(HTTP_PORT, PREFORK_HTTP_PORT, GEVENT_PORT, HTTP_INTERFACE)
+    )
+    return odoo_env.prefork_args(RUN_DB, PREFORK_HTTP_PORT, GEVENT_PORT, WORKERS)
 
 
 def start_graph_api_standin():

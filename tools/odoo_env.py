@@ -47,7 +47,22 @@ def addons_path(extra=()):
     return ",".join(str(p) for p in paths)
 
 
-def odoo_args(db, http_port, extra_addons=(), interface="127.0.0.1"):
+# How Odoo serves: one threaded process (make run, the tests), or prefork as deployed.
+THREADED = ("--workers=0", "--max-cron-threads=1")
+# Prefork's cron workers: two, Odoo's default, so one long job does not hold up the others.
+CRON_WORKERS = 2
+PREFORK_LIMITS = (
+    # A request or cron job may take 10 min of CPU, 20 on the clock (Odoo's deployment guide's
+    # figures: imports, reports, a large batch); a worker past 2 GiB of memory is recycled after
+    # its request and one past 2.5 GiB fails its allocation (Odoo's defaults, made explicit).
+    "--limit-time-cpu=600",
+    "--limit-time-real=1200",
+    f"--limit-memory-soft={2048 * 1024 * 1024}",
+    f"--limit-memory-hard={2560 * 1024 * 1024}",
+)
+
+
+def odoo_args(db, http_port, extra_addons=(), interface="127.0.0.1", serving=THREADED):
     """The options every Odoo process of the project gets (interface "" = all interfaces)."""
     return [
         "odoo",
@@ -60,8 +75,38 @@ def odoo_args(db, http_port, extra_addons=(), interface="127.0.0.1"):
         f"--db_user={os.environ.get('PGUSER', '')}",
         f"--http-port={http_port}",
         f"--http-interface={interface}",
-        "--workers=0",
-        "--max-cron-threads=1",
+        *serving,
+    ]
+
+
+def prefork_options(workers, gevent_port, cron_workers=CRON_WORKERS):
+    """Odoo as deployed: `workers` HTTP processes, cron processes, and the gevent process that
+    alone serves /websocket, on `gevent_port`. Behind a proxy (nginx, tools/devproxy.py) that
+    sends /websocket there and sets X-Forwarded-*, which --proxy-mode trusts."""
+    return (
+        f"--workers={workers}",
+        f"--max-cron-threads={cron_workers}",
+        f"--gevent-port={gevent_port}",
+        "--proxy-mode",
+        *PREFORK_LIMITS,
+    )
+
+
+def prefork_args(db, http_port, gevent_port, workers, extra_addons=()):
+    """The production profile's command line (make run WORKERS=N, its test); both of Odoo's
+    ports on 127.0.0.1: only the proxy in front is reached from outside."""
+    return odoo_args(db, http_port, extra_addons, serving=prefork_options(workers, gevent_port))
+
+
+def devproxy_args(port, http_port, gevent_port, interface="127.0.0.1"):
+    """tools/devproxy.py on `port`: /websocket to the gevent port, the rest to the HTTP one."""
+    return [
+        sys.executable,
+        str(REPO / "tools" / "devproxy.py"),
+        f"--port={port}",
+        f"--interface={interface}",
+        f"--http-port={http_port}",
+        f"--gevent-port={gevent_port}",
     ]
 
 
