@@ -357,7 +357,8 @@ def whatsapp_ingestion(registry, args):
 
         def store(text):
             payload = _text_webhook(standin, INGEST_NUMBER_ID, wa_id, name, text)
-            stored = Inbound._store_rows(Inbound._prepare_rows(payload, accounts_by_number))
+            rows = Inbound._parse_notification(payload, accounts_by_number)
+            stored = Inbound._store_rows(rows)
             if stored != 1:
                 raise RuntimeError(f"ingestion bench: {stored} rows stored for one message")
 

@@ -60,7 +60,9 @@ class WhatsappWebhookController(http.Controller):
         return request.make_response(challenge, [("Content-Type", "text/plain")])
 
     def _receive_notification(self):
-        """Check, store, answer: everything else runs after the response, from a cron job."""
+        """Check, store, answer: everything else runs after the response, from a cron job.
+        A signed body that is a JSON object is always answered 200: its malformed parts are
+        refused one by one (logged and kept for managers), its valid items stored."""
         httprequest = request.httprequest
         if (httprequest.content_length or 0) > MAX_BODY_BYTES:
             return request.make_response("Payload Too Large", status=413)
@@ -78,7 +80,7 @@ class WhatsappWebhookController(http.Controller):
             return request.make_response("Forbidden", status=403)
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past the stack
             return request.make_response("Bad Request", status=400)
         if not isinstance(payload, dict):
             return request.make_response("Bad Request", status=400)
@@ -90,6 +92,6 @@ class WhatsappWebhookController(http.Controller):
         }
         # sudo: omnichannel.whatsapp.inbound - the signature is verified
         Inbound = Inbound.sudo()
-        if Inbound._store_rows(Inbound._prepare_rows(payload, accounts_by_number)):
+        if Inbound._store_rows(Inbound._parse_notification(payload, accounts_by_number)):
             Inbound._trigger_processing()
         return request.make_response("OK", [("Content-Type", "text/plain")])

@@ -1,3 +1,4 @@
+import json
 import re
 import time
 import uuid
@@ -35,7 +36,9 @@ class OmnichannelDemo(models.AbstractModel):
                     message["id"],
                     "",
                     wa_id,
-                    {"message": message, "contact": contact},
+                    json.dumps({"message": message, "contact": contact}),
+                    "pending",
+                    None,
                 )
             ]
         )

@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from ..tools.formatting import whatsapp_to_html
 from ..tools.graph_api import GraphApiError
+from ..tools.notification import NotificationReader
 
 _logger = logging.getLogger(__name__)
 
@@ -24,6 +25,21 @@ STATUS_TO_DELIVERY = {
     "failed": "failed",
 }
 MEDIA_TYPES = ("image", "video", "document", "audio", "sticker")
+OTHER_TYPES = (
+    "text",
+    "location",
+    "contacts",
+    "interactive",
+    "button",
+    "reaction",
+    "order",
+    "system",
+    "unsupported",
+    "revoke",
+    "edit",
+)
+# A body full of malformed items is recorded this far (each is logged).
+MAX_REFUSALS_RECORDED = 50
 
 
 def _error_text(errors):
@@ -42,16 +58,18 @@ def _error_text(errors):
 class OmnichannelWhatsappInbound(models.Model):
     """What Meta's webhook delivered: one row per inbound message or status, unique on Meta's
     id. The webhook only stores rows (and commits) before answering; everything else
-    (contacts, media, routing, bus) happens here, in order of arrival, from a cron job."""
+    (contacts, media, routing, bus) happens here, in order of arrival, from a cron job.
+    A part of a signed body that does not have Meta's shape is kept here too, as a refused
+    row with the reason, for managers to see; it is never processed."""
 
     _name = "omnichannel.whatsapp.inbound"
     _description = "WhatsApp webhook item"
     _order = "id desc"
 
-    account_id = fields.Many2one(
-        "omnichannel.whatsapp.account", required=True, ondelete="cascade", index=True
+    account_id = fields.Many2one("omnichannel.whatsapp.account", ondelete="cascade", index=True)
+    kind = fields.Selection(
+        [("message", "Message"), ("status", "Status"), ("other", "Other part")], required=True
     )
-    kind = fields.Selection([("message", "Message"), ("status", "Status")], required=True)
     external_id = fields.Char(string="Meta ID", required=True)
     status = fields.Char(required=True, default="", help="Status name, for a status.")
     contact_key = fields.Char(help="The customer's WhatsApp id (or user id): order key.")
@@ -62,6 +80,7 @@ class OmnichannelWhatsappInbound(models.Model):
             ("waiting", "Waiting for its message"),
             ("done", "Done"),
             ("failed", "Failed"),
+            ("refused", "Refused"),
         ],
         default="pending",
         required=True,
@@ -76,7 +95,12 @@ class OmnichannelWhatsappInbound(models.Model):
             "external_unique",
             "UNIQUE(kind, external_id, status)",
             "Meta delivered this item already.",
-        )
+        ),
+        (
+            "account_unless_refused",
+            "CHECK(state = 'refused' OR account_id IS NOT NULL)",
+            "A webhook item to process belongs to a WhatsApp number.",
+        ),
     ]
 
     # ------------------------------------------------------------------------------------------
@@ -84,70 +108,70 @@ class OmnichannelWhatsappInbound(models.Model):
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _prepare_rows(self, body, accounts_by_number):
-        """(account id, kind, external id, status, contact key, payload) for each message and
-        status of a verified body, on the numbers of ``accounts_by_number`` only."""
-        rows = []
-        for entry in body.get("entry") or []:
-            for change in (entry or {}).get("changes") or []:
-                if (change or {}).get("field") != "messages":
-                    continue
-                value = change.get("value") or {}
-                number_id = (value.get("metadata") or {}).get("phone_number_id")
-                account_id = accounts_by_number.get(number_id)
-                if not account_id:
-                    continue
-                contacts = value.get("contacts") or []
-                for message in value.get("messages") or []:
-                    if not message.get("id"):
-                        continue
-                    sender = message.get("from")
-                    contact = next(
-                        (c for c in contacts if sender and c.get("wa_id") == sender),
-                        contacts[0] if contacts else {},
-                    )
-                    payload = {"message": message, "contact": contact}
-                    if value.get("errors"):
-                        payload["errors"] = value["errors"]
-                    key = sender or contact.get("wa_id") or message.get("from_user_id") or ""
-                    rows.append((account_id, "message", message["id"], "", key, payload))
-                for status in value.get("statuses") or []:
-                    if not status.get("id") or not status.get("status"):
-                        continue
-                    key = status.get("recipient_id") or status.get("recipient_user_id") or ""
-                    rows.append((account_id, "status", status["id"], status["status"], key, status))
+    def _parse_notification(self, body, accounts_by_number):
+        """The rows to store of a verified body (a dict): each message and status of the
+        numbers of ``accounts_by_number`` that has Meta's shape, and a refused row for each
+        part that does not (logged too)."""
+        reader = NotificationReader(accounts_by_number).read_body(body)
+        rows = [(*row[:5], json.dumps(row.payload), "pending", None) for row in reader.rows]
+        unrecorded = len(reader.refusals) - MAX_REFUSALS_RECORDED
+        for index, refusal in enumerate(reader.refusals[:MAX_REFUSALS_RECORDED]):
+            error = f"{refusal.path}: {refusal.problem}"  # translated in self.env's language
+            _logger.warning("WhatsApp webhook: refused %s", error)
+            if index == MAX_REFUSALS_RECORDED - 1 and unrecorded > 0:
+                _logger.warning("WhatsApp webhook: %s more parts refused", unrecorded)
+                error = self.env._(
+                    "%(error)s (and %(count)s more refused parts of the same notification)",
+                    error=error,
+                    count=unrecorded,
+                )
+            rows.append(
+                (
+                    refusal.account_id,
+                    refusal.kind,
+                    f"refused:{refusal.fingerprint}",
+                    "",
+                    refusal.contact_key,
+                    refusal.excerpt,
+                    "refused",
+                    error,
+                )
+            )
         return rows
 
     @api.model
     def _store_rows(self, rows):
         """Insert the rows Meta has not delivered before (a retry, a re-batched body or a
-        concurrent duplicate inserts nothing). Returns how many are new."""
+        concurrent duplicate inserts nothing). Returns how many are new and to process."""
         if not rows:
             return 0
         values = SQL(", ").join(
             SQL(
-                "(%s, %s, %s, %s, %s, %s, 'pending', 0, %s, %s, now() at time zone 'UTC', "
+                "(%s, %s, %s, %s, %s, %s, %s, %s, 0, %s, %s, now() at time zone 'UTC', "
                 "now() at time zone 'UTC')",
                 account_id,
                 kind,
                 external_id,
                 status,
                 key,
-                json.dumps(payload),
+                payload,
+                state,
+                error,
                 self.env.uid,
                 self.env.uid,
             )
-            for account_id, kind, external_id, status, key, payload in rows
+            for account_id, kind, external_id, status, key, payload, state, error in rows
         )
         self.env.cr.execute(
             SQL(
                 "INSERT INTO omnichannel_whatsapp_inbound (account_id, kind, external_id, status, "
-                "contact_key, payload, state, attempts, create_uid, write_uid, create_date, "
-                "write_date) VALUES %s ON CONFLICT (kind, external_id, status) DO NOTHING",
+                "contact_key, payload, state, error, attempts, create_uid, write_uid, "
+                "create_date, write_date) VALUES %s "
+                "ON CONFLICT (kind, external_id, status) DO NOTHING RETURNING state",
                 values,
             )
         )
-        return self.env.cr.rowcount
+        return sum(1 for (state,) in self.env.cr.fetchall() if state == "pending")
 
     # ------------------------------------------------------------------------------------------
     # Processing (cron)
@@ -220,8 +244,11 @@ class OmnichannelWhatsappInbound(models.Model):
         )
 
     def action_retry(self):
-        self.write({"state": "pending", "attempts": 0, "error": False})
-        self._trigger_processing()
+        """Failed rows only: a refused one is not Meta's shape and would fail the same way."""
+        failed = self.filtered(lambda row: row.state == "failed")
+        failed.write({"state": "pending", "attempts": 0, "error": False})
+        if failed:
+            self._trigger_processing()
 
     def _process(self):
         self.ensure_one()
@@ -283,9 +310,7 @@ class OmnichannelWhatsappInbound(models.Model):
         )
         sent_at = self._meta_datetime(message.get("timestamp"))
         conversation._whatsapp_record_inbound(account, wa_id, sent_at)
-        handler = getattr(self, f"_ingest_{message.get('type')}", None)
-        if handler is None:
-            handler = self._ingest_unsupported
+        handler = self._get_ingest_handlers().get(message["type"], self._ingest_unsupported)
         posted = handler(conversation, partner, message, payload)
         if message.get("referral"):
             self._post_referral_note(conversation, message["referral"])
@@ -295,7 +320,7 @@ class OmnichannelWhatsappInbound(models.Model):
     def _meta_datetime(timestamp):
         try:
             return datetime.utcfromtimestamp(int(timestamp))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError, OSError):
             return fields.Datetime.now()
 
     def _post(self, conversation, partner, message, body, attachments=None, **values):
@@ -373,6 +398,11 @@ class OmnichannelWhatsappInbound(models.Model):
 
     # One method per Meta message type: ``_ingest_<type>`` returns the posted message.
 
+    def _get_ingest_handlers(self):
+        handlers = dict.fromkeys(MEDIA_TYPES, self._ingest_media)
+        handlers.update((kind, getattr(self, f"_ingest_{kind}")) for kind in OTHER_TYPES)
+        return handlers
+
     def _ingest_text(self, conversation, partner, message, payload):
         body = Markup(whatsapp_to_html((message.get("text") or {}).get("body") or ""))
         return self._post(conversation, partner, message, body)
@@ -409,9 +439,6 @@ class OmnichannelWhatsappInbound(models.Model):
             )
             body = Markup("<p>%s</p>") % placeholder + body
         return self._post(conversation, partner, message, body, attachments)
-
-    _ingest_image = _ingest_video = _ingest_document = _ingest_media
-    _ingest_audio = _ingest_sticker = _ingest_media
 
     def _media_label(self, kind, is_voice):
         labels = {
@@ -487,8 +514,10 @@ class OmnichannelWhatsappInbound(models.Model):
             body = Markup("<p>%s</p>") % (reply.get("body") or self.env._("Form sent"))
             try:
                 answers = json.loads(reply.get("response_json") or "{}")
-            except ValueError:
+            except (ValueError, RecursionError):
                 answers = {}
+            if not isinstance(answers, dict):
+                answers = {"": answers}
             lines = [
                 escape(f"{key}: {value}") for key, value in answers.items() if key != "flow_token"
             ]

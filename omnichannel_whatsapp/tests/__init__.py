@@ -1,5 +1,7 @@
 from . import test_source
 from . import test_webhook
+from . import test_webhook_robustness
+from . import test_webhook_fuzz
 from . import test_conformance
 from . import test_ingestion
 from . import test_outbound

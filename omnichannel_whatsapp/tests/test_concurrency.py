@@ -65,7 +65,7 @@ class TestConcurrentDeliveries(TransactionCase):
                         first_try[0] = False
                         barrier.wait(timeout=30)
                     Inbound = env["omnichannel.whatsapp.inbound"]
-                    rows = Inbound._prepare_rows(
+                    rows = Inbound._parse_notification(
                         json.loads(raw), {f"conc{self.suffix}": self.account_id}
                     )
                     return Inbound._store_rows(rows)
