@@ -3,7 +3,7 @@
     "name": "Omnichannel Chat",
     "summary": "One inbox in Discuss for every customer chat: queue, take, transfer, "
     "conference, resolve",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Productivity/Discuss",
     "website": "https://github.com/omnichannel-odoo/omnichannel",
     "author": "Omnichannel Odoo Team",
@@ -19,6 +19,7 @@
         "views/helpdesk_ticket_views.xml",
         "views/omnichannel_conversation_views.xml",
         "views/omnichannel_configuration_views.xml",
+        "views/omnichannel_pipeline_views.xml",
         "views/omnichannel_menus.xml",
         "report/omnichannel_report_views.xml",
         "wizard/omnichannel_conversation_assign_views.xml",

@@ -2,7 +2,7 @@
 {
     "name": "Omnichannel WhatsApp",
     "summary": "WhatsApp Business Cloud API as a source of the omnichannel inbox",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Productivity/Discuss",
     "website": "https://github.com/omnichannel-odoo/omnichannel",
     "author": "Omnichannel Odoo Team",
@@ -13,7 +13,6 @@
         "security/ir.model.access.csv",
         "security/omnichannel_whatsapp_rules.xml",
         "data/omnichannel_source_data.xml",
-        "data/ir_cron_data.xml",
         "views/omnichannel_whatsapp_account_views.xml",
     ],
     "assets": {

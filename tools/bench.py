@@ -352,13 +352,14 @@ def whatsapp_ingestion(registry, args):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         account = _whatsapp_account(env, "ingestion", INGEST_NUMBER_ID)
-        Inbound = env["omnichannel.whatsapp.inbound"]
+        Inbound = env["omnichannel.inbound"]
+        source = env.ref("omnichannel_whatsapp.source_whatsapp")
         accounts_by_number = {INGEST_NUMBER_ID: account.id}
 
         def store(text):
             payload = _text_webhook(standin, INGEST_NUMBER_ID, wa_id, name, text)
-            rows = Inbound._parse_notification(payload, accounts_by_number)
-            stored = Inbound._store_rows(rows)
+            items = Inbound._whatsapp_prepare_items(payload, accounts_by_number)
+            stored = Inbound._store_items(source, items)
             if stored != 1:
                 raise RuntimeError(f"ingestion bench: {stored} rows stored for one message")
 
@@ -695,7 +696,8 @@ def http_benchmarks(registry, args):
 
     with registry.cursor() as cr:
         cr.execute(
-            "SELECT count(*) FROM omnichannel_whatsapp_inbound WHERE account_id = %s",
+            "SELECT count(*) FROM omnichannel_inbound WHERE account_id = %s "
+            "AND account_model = 'omnichannel.whatsapp.account'",
             [account_id],
         )
         stored = cr.fetchone()[0]

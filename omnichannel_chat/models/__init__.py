@@ -1,5 +1,7 @@
 from . import omnichannel_source
 from . import omnichannel_provider
+from . import omnichannel_inbound
+from . import omnichannel_outbound
 from . import omnichannel_resolution_reason
 from . import omnichannel_event
 from . import omnichannel_route_lock

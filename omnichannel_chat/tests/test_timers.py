@@ -114,6 +114,7 @@ class TestAutoClose(OmnichannelCase):
             )
         with frozen(self.env, "2026-03-02 22:00:00"):
             self.cron()
+            self.env["omnichannel.outbound"]._send_due()
         outbox = self.env["omnichannel.test.outbox"].search(
             [("conversation_id", "=", conversation.id)]
         )

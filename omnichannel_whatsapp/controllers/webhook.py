@@ -60,7 +60,7 @@ class WhatsappWebhookController(http.Controller):
         return request.make_response(challenge, [("Content-Type", "text/plain")])
 
     def _receive_notification(self):
-        """Check, store, answer: everything else runs after the response, from a cron job.
+        """Check, store, answer: everything else runs after the response.
         A signed body that is a JSON object is always answered 200: its malformed parts are
         refused one by one (logged and kept for managers), its valid items stored."""
         httprequest = request.httprequest
@@ -71,7 +71,7 @@ class WhatsappWebhookController(http.Controller):
             return request.make_response("Payload Too Large", status=413)
         header = httprequest.headers.get("X-Hub-Signature-256", "")
         header = header.encode("utf-8", "surrogateescape")
-        Inbound = request.env["omnichannel.whatsapp.inbound"]
+        Inbound = request.env["omnichannel.inbound"]
         # sudo: omnichannel.whatsapp.account - the secrets check Meta's signature
         routing = request.env["omnichannel.whatsapp.account"].sudo()._get_routing_table()
         secrets = {secret for _account_id, secret in routing.values() if secret}
@@ -90,8 +90,9 @@ class WhatsappWebhookController(http.Controller):
             for number_id, (account_id, secret) in routing.items()
             if secret in verified
         }
-        # sudo: omnichannel.whatsapp.inbound - the signature is verified
+        # sudo: omnichannel.inbound - the signature is verified
         Inbound = Inbound.sudo()
-        if Inbound._store_rows(Inbound._parse_notification(payload, accounts_by_number)):
-            Inbound._trigger_processing()
+        # The xmlid's id is cached: no query for the source on each request.
+        source = Inbound._whatsapp_get_source()
+        Inbound._store_items(source, Inbound._whatsapp_prepare_items(payload, accounts_by_number))
         return request.make_response("OK", [("Content-Type", "text/plain")])

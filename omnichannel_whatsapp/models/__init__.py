@@ -4,8 +4,8 @@ from . import discuss_channel
 from . import discuss_channel_member
 from . import omnichannel_whatsapp_account
 from . import omnichannel_whatsapp_template
-from . import omnichannel_whatsapp_inbound
-from . import omnichannel_whatsapp_outbound
+from . import omnichannel_inbound
+from . import omnichannel_outbound
 from . import omnichannel_conversation
 from . import omnichannel_provider_whatsapp
 from . import omnichannel_demo

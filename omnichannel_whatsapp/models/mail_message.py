@@ -14,8 +14,8 @@ class MailMessage(models.Model):
 
     def _message_reaction(self, content, action, partner, guest, store=None):
         result = super()._message_reaction(content, action, partner, guest, store=store)
-        if not self.env.context.get("omnichannel_whatsapp_inbound") and partner.user_ids.filtered(
+        if not self.env.context.get("omnichannel_inbound") and partner.user_ids.filtered(
             lambda user: not user.share
         ):
-            self.env["omnichannel.whatsapp.outbound"]._enqueue_reaction(self, content, action)
+            self.env["omnichannel.outbound"]._whatsapp_enqueue_reaction(self, content, action)
         return result

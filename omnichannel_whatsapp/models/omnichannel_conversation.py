@@ -105,7 +105,7 @@ class OmnichannelConversation(models.Model):
         )
         if message:
             conversation.whatsapp_last_read_message_id = message
-            self.env["omnichannel.whatsapp.outbound"]._enqueue_read(conversation, message)
+            self.env["omnichannel.outbound"]._whatsapp_enqueue_read(conversation, message)
 
     def action_whatsapp_send_template(self):
         self.ensure_one()

@@ -1,4 +1,3 @@
-import json
 import re
 import time
 import uuid
@@ -27,20 +26,18 @@ class OmnichannelDemo(models.AbstractModel):
             "text": {"body": text},
         }
         contact = {"wa_id": wa_id, "profile": {"name": customer.name}}
-        Inbound = self.env["omnichannel.whatsapp.inbound"]
-        Inbound._store_rows(
+        Inbound = self.env["omnichannel.inbound"]
+        Inbound._store_items(
+            source,
             [
-                (
-                    account.id,
+                Inbound._prepare_item(
+                    account,
                     "message",
                     message["id"],
-                    "",
-                    wa_id,
-                    json.dumps({"message": message, "contact": contact}),
-                    "pending",
-                    None,
+                    {"message": message, "contact": contact},
+                    contact_key=wa_id,
                 )
-            ]
+            ],
         )
         row = Inbound.search([("kind", "=", "message"), ("external_id", "=", message["id"])])
         row._process()

@@ -189,6 +189,12 @@ class OmnichannelWhatsappAccount(models.Model):
             vals = dict(vals, state="ok")
         return super().write(vals)
 
+    def unlink(self):
+        # The core's log and queue point at accounts of any source, without a foreign key.
+        self.env["omnichannel.inbound"]._unlink_for_accounts(self)
+        self.env["omnichannel.outbound"]._unlink_for_accounts(self)
+        return super().unlink()
+
     def action_regenerate_verify_token(self):
         for account in self:
             account.verify_token = secrets.token_urlsafe(24)

@@ -8,3 +8,4 @@ from . import test_outbound
 from . import test_delivery_tour
 from . import test_account
 from . import test_concurrency
+from . import test_migration

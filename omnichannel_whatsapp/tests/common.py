@@ -52,8 +52,8 @@ class WhatsappCase(HttpCase):
                 "team_id": cls.team.id,
             }
         )
-        cls.Inbound = cls.env["omnichannel.whatsapp.inbound"]
-        cls.Outbound = cls.env["omnichannel.whatsapp.outbound"]
+        cls.Inbound = cls.env["omnichannel.inbound"]
+        cls.Outbound = cls.env["omnichannel.outbound"]
         cls.Conversation = cls.env["omnichannel.conversation"]
 
     def setUp(self):

@@ -64,11 +64,12 @@ class TestConcurrentDeliveries(TransactionCase):
                     if first_try[0]:
                         first_try[0] = False
                         barrier.wait(timeout=30)
-                    Inbound = env["omnichannel.whatsapp.inbound"]
-                    rows = Inbound._parse_notification(
+                    Inbound = env["omnichannel.inbound"]
+                    items = Inbound._whatsapp_prepare_items(
                         json.loads(raw), {f"conc{self.suffix}": self.account_id}
                     )
-                    return Inbound._store_rows(rows)
+                    source = env.ref("omnichannel_whatsapp.source_whatsapp")
+                    return Inbound._store_items(source, items)
 
                 stored[index] = retrying(attempt, env)
 
@@ -97,7 +98,7 @@ class TestConcurrentDeliveries(TransactionCase):
             self.assertEqual(sorted(stored), [0, 1] if _run == 0 else [0, 0])
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            Inbound = env["omnichannel.whatsapp.inbound"]
+            Inbound = env["omnichannel.inbound"]
             rows = Inbound.search([("external_id", "=", wamid)])
             self.assertEqual(len(rows), 1)
             rows._process()

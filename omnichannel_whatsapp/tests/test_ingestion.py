@@ -110,8 +110,15 @@ class TestIngestion(WhatsappCase):
         )
         self.process()
         second = self.Inbound.search([("external_id", "=", "wamid.later")])
-        self.assertEqual((first.state, first.attempts), ("pending", 2))
+        # Retried with backoff, not at once; the later message waits behind it.
+        self.assertEqual((first.state, first.attempts), ("pending", 1))
+        self.assertGreater(first.next_attempt_date, first.create_date)
         self.assertEqual(second.state, "pending")  # held behind the first: order per contact
+        first.next_attempt_date = "2000-01-01"  # the backoff has passed
+        self.process()
+        self.assertEqual((first.state, first.attempts), ("pending", 2))
+        self.assertEqual(second.state, "pending")
+        first.next_attempt_date = "2000-01-01"
         self.process()
         self.assertEqual((first.state, second.state), ("done", "done"))
         self.assertEqual(first.message_id.attachment_ids.raw, PNG)
@@ -331,8 +338,9 @@ class TestIngestionQueries(WhatsappCase):
         self.env.invalidate_all()
         self.env.user.partner_id  # noqa: B018 - loads the user's row
         self.env["bus.bus"].default_get(["channel", "message"])
-        # Rows: 1 pending ids, 2 the row, 3 SAVEPOINT. Contact and conversation: 4 partner by
-        # wa_id, 5 its fields, 6 the source (xmlid), 7 the account, 8 routing lock upsert,
+        # Rows: 1 pending ids, 2 the row, 3 SAVEPOINT, 4 the row's source (its provider).
+        # Contact and conversation: 5 partner by wa_id, 6 its fields, 7 the account, 8 routing
+        # lock upsert,
         # 9 open conversation, 10 its fields, 11 its channel. message_post: 12 channel avatar,
         # 13 channel groups, 14 member count, 15 author (root) partner, 16 company, 17-18 alias
         # domain and alias, 19 INSERT mail_message, 20 partner exists, 21 root's membership,

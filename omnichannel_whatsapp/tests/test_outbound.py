@@ -137,7 +137,7 @@ class TestOutbound(WhatsappCase):
         outbound.next_attempt_date = "2000-01-01"
         self.standin.next_wamids = ["wamid.future"]
         self.send_due()
-        self.assertEqual(outbound.wamid, "wamid.future")
+        self.assertEqual(outbound.external_id, "wamid.future")
         self.assertEqual(waiting.state, "done")
         self.assertEqual(message.omnichannel_delivery_state, "delivered")
 
@@ -150,7 +150,7 @@ class TestOutbound(WhatsappCase):
         self.assertEqual(waiting.state, "waiting")
         outbound = self.Outbound.search([("message_id", "=", message.id)])
         self.env.cr.execute(
-            "UPDATE omnichannel_whatsapp_outbound SET wamid = 'wamid.crossed', state = 'sent' "
+            "UPDATE omnichannel_outbound SET external_id = 'wamid.crossed', state = 'sent' "
             "WHERE id = %s",
             [outbound.id],
         )
@@ -165,8 +165,7 @@ class TestOutbound(WhatsappCase):
         self.process()
         self.assertEqual(orphan.state, "waiting")
         self.env.cr.execute(
-            "UPDATE omnichannel_whatsapp_inbound SET create_date = now() - interval '8 days' "
-            "WHERE id = %s",
+            "UPDATE omnichannel_inbound SET create_date = now() - interval '8 days' WHERE id = %s",
             [orphan.id],
         )
         self.env.invalidate_all()
@@ -218,7 +217,7 @@ class TestOutbound(WhatsappCase):
         outbound.next_attempt_date = "2000-01-01"
         self.send_due()
         self.assertEqual(len(self.standin.sent_messages), 1)
-        self.assertEqual((outbound.state, outbound.wamid), ("sent", "wamid.accepted-late"))
+        self.assertEqual((outbound.state, outbound.external_id), ("sent", "wamid.accepted-late"))
 
     def test_permanent_errors_fail_at_once_with_the_reason(self):
         for code in (131026, 131047, 132000, 132001):

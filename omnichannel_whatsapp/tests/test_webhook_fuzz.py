@@ -23,7 +23,7 @@ _logger = logging.getLogger(__name__)
 
 EXAMPLES = 2000
 OTHER_NUMBER_ID = "999000999000"
-INBOUND_LOGGER = "odoo.addons.omnichannel_whatsapp.models.omnichannel_whatsapp_inbound"
+INBOUND_LOGGER = "odoo.addons.omnichannel_chat.models.omnichannel_inbound"
 # The parts of a message Meta documents (and we read): an unknown extra key is none of them.
 MESSAGE_KEYS = {
     "id", "from", "from_user_id", "timestamp", "type", "context", "referral", "errors", "text",

@@ -7,7 +7,7 @@ from odoo.tools import mute_logger
 from .common import DISPLAY_NUMBER, NUMBER_ID, WABA_ID, WhatsappCase, message_webhook, sign
 
 WEBHOOK = "/omnichannel/whatsapp/webhook"
-INBOUND_LOGGER = "odoo.addons.omnichannel_whatsapp.models.omnichannel_whatsapp_inbound"
+INBOUND_LOGGER = "odoo.addons.omnichannel_chat.models.omnichannel_inbound"
 
 
 def good_message(wamid, text="Hola", wa_id="34699000111"):
@@ -227,22 +227,22 @@ class TestWebhookRobustness(WhatsappCase):
 
     def test_refused_row_is_shown_to_managers_and_not_retried(self):
         self.assertAccepted(body_with(["junk-for-managers"]))
-        Log = self.env["omnichannel.whatsapp.inbound"].with_user(self.manager)
+        Log = self.env["omnichannel.inbound"].with_user(self.manager)
         refused = Log.search([("state", "=", "refused")], order="id desc", limit=1)
         self.assertIn("messages[0]: expected an object", refused.error)
         refused.action_retry()
         self.assertEqual(refused.state, "refused")
-        # The log's menu (Omnichannel > Configuration > WhatsApp webhook log) is the manager's.
-        menu = self.env.ref("omnichannel_whatsapp.menu_omnichannel_whatsapp_inbound")
+        # The log's menu (Omnichannel > Configuration > Webhook log) is the manager's.
+        menu = self.env.ref("omnichannel_chat.menu_omnichannel_inbound")
         Menu = self.env["ir.ui.menu"]
         self.assertIn(menu.id, Menu.with_user(self.manager)._visible_menu_ids())
         self.assertNotIn(menu.id, Menu.with_user(self.agent_ana)._visible_menu_ids())
         views = self.env["ir.ui.view"].search(
-            [("model", "=", "omnichannel.whatsapp.inbound"), ("type", "=", "search")]
+            [("model", "=", "omnichannel.inbound"), ("type", "=", "search")]
         )
         self.assertIn('name="refused"', "".join(views.mapped("arch_db")))
         # Agents do not read the log.
-        agent_log = self.env["omnichannel.whatsapp.inbound"].with_user(self.agent_ana)
+        agent_log = self.env["omnichannel.inbound"].with_user(self.agent_ana)
         self.assertFalse(agent_log.has_access("read"))
 
     def test_signature_still_first(self):

@@ -1,22 +1,20 @@
 import json
-import logging
 import mimetypes
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+
+from odoo.addons.omnichannel_chat.models.omnichannel_inbound import (
+    MAX_ATTEMPTS,
+    OmnichannelInboundNotReady,
+)
 
 from ..tools.formatting import whatsapp_to_html
 from ..tools.graph_api import GraphApiError
 from ..tools.notification import NotificationReader
 
-_logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5
-# A status may arrive before the send that produced it is recorded: kept this long.
-ORPHAN_STATUS_TTL = timedelta(days=7)
 STATUS_TO_DELIVERY = {
     "sent": "sent",
     "delivered": "delivered",
@@ -38,8 +36,6 @@ OTHER_TYPES = (
     "revoke",
     "edit",
 )
-# A body full of malformed items is recorded this far (each is logged).
-MAX_REFUSALS_RECORDED = 50
 
 
 def _error_text(errors):
@@ -55,275 +51,110 @@ def _error_text(errors):
     return "; ".join(parts)
 
 
-class OmnichannelWhatsappInbound(models.Model):
-    """What Meta's webhook delivered: one row per inbound message or status, unique on Meta's
-    id. The webhook only stores rows (and commits) before answering; everything else
-    (contacts, media, routing, bus) happens here, in order of arrival, from a cron job.
-    A part of a signed body that does not have Meta's shape is kept here too, as a refused
-    row with the reason, for managers to see; it is never processed."""
+class OmnichannelInbound(models.Model):
+    """WhatsApp's part of the core's webhook items: reading Meta's body into items, and
+    processing each message and status (called by ``omnichannel.provider.whatsapp``)."""
 
-    _name = "omnichannel.whatsapp.inbound"
-    _description = "WhatsApp webhook item"
-    _order = "id desc"
-
-    account_id = fields.Many2one("omnichannel.whatsapp.account", ondelete="cascade", index=True)
-    kind = fields.Selection(
-        [("message", "Message"), ("status", "Status"), ("other", "Other part")], required=True
-    )
-    external_id = fields.Char(string="Meta ID", required=True)
-    status = fields.Char(required=True, default="", help="Status name, for a status.")
-    contact_key = fields.Char(help="The customer's WhatsApp id (or user id): order key.")
-    payload = fields.Text(required=True)
-    state = fields.Selection(
-        [
-            ("pending", "Pending"),
-            ("waiting", "Waiting for its message"),
-            ("done", "Done"),
-            ("failed", "Failed"),
-            ("refused", "Refused"),
-        ],
-        default="pending",
-        required=True,
-        index=True,
-    )
-    attempts = fields.Integer()
-    error = fields.Text()
-    message_id = fields.Many2one("mail.message", ondelete="set null", readonly=True)
-
-    _sql_constraints = [
-        (
-            "external_unique",
-            "UNIQUE(kind, external_id, status)",
-            "Meta delivered this item already.",
-        ),
-        (
-            "account_unless_refused",
-            "CHECK(state = 'refused' OR account_id IS NOT NULL)",
-            "A webhook item to process belongs to a WhatsApp number.",
-        ),
-    ]
+    _inherit = "omnichannel.inbound"
 
     # ------------------------------------------------------------------------------------------
-    # Storing (inside the webhook request: nothing else)
+    # Reading a verified body (inside the webhook request)
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _parse_notification(self, body, accounts_by_number):
-        """The rows to store of a verified body (a dict): each message and status of the
-        numbers of ``accounts_by_number`` that has Meta's shape, and a refused row for each
-        part that does not (logged too)."""
+    def _whatsapp_get_source(self):
+        source_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "omnichannel_whatsapp.source_whatsapp"
+        )
+        return self.env["omnichannel.source"].browse(source_id)
+
+    @api.model
+    def _whatsapp_prepare_items(self, body, accounts_by_number):
+        """The items to store of a verified body (a dict): each message and status of the
+        numbers of ``accounts_by_number`` that has Meta's shape, and a refusal for each part
+        that does not."""
         reader = NotificationReader(accounts_by_number).read_body(body)
-        rows = [(*row[:5], json.dumps(row.payload), "pending", None) for row in reader.rows]
-        unrecorded = len(reader.refusals) - MAX_REFUSALS_RECORDED
-        for index, refusal in enumerate(reader.refusals[:MAX_REFUSALS_RECORDED]):
-            error = f"{refusal.path}: {refusal.problem}"  # translated in self.env's language
-            _logger.warning("WhatsApp webhook: refused %s", error)
-            if index == MAX_REFUSALS_RECORDED - 1 and unrecorded > 0:
-                _logger.warning("WhatsApp webhook: %s more parts refused", unrecorded)
-                error = self.env._(
-                    "%(error)s (and %(count)s more refused parts of the same notification)",
-                    error=error,
-                    count=unrecorded,
-                )
-            rows.append(
-                (
-                    refusal.account_id,
+        Account = self.env["omnichannel.whatsapp.account"]
+        items = [
+            self._prepare_item(
+                Account.browse(row.account_id),
+                row.kind,
+                row.external_id,
+                row.payload,
+                contact_key=row.contact_key,
+                status=row.status,
+            )
+            for row in reader.rows
+        ]
+        for refusal in reader.refusals:
+            items.append(
+                self._prepare_refusal(
+                    Account.browse(refusal.account_id) if refusal.account_id else None,
                     refusal.kind,
-                    f"refused:{refusal.fingerprint}",
-                    "",
-                    refusal.contact_key,
+                    refusal.path,
+                    refusal.problem,
                     refusal.excerpt,
-                    "refused",
-                    error,
+                    refusal.fingerprint,
+                    contact_key=refusal.contact_key,
                 )
             )
-        return rows
+        return items
 
-    @api.model
-    def _store_rows(self, rows):
-        """Insert the rows Meta has not delivered before (a retry, a re-batched body or a
-        concurrent duplicate inserts nothing). Returns how many are new and to process."""
-        if not rows:
-            return 0
-        values = SQL(", ").join(
-            SQL(
-                "(%s, %s, %s, %s, %s, %s, %s, %s, 0, %s, %s, now() at time zone 'UTC', "
-                "now() at time zone 'UTC')",
-                account_id,
-                kind,
-                external_id,
-                status,
-                key,
-                payload,
-                state,
-                error,
-                self.env.uid,
-                self.env.uid,
-            )
-            for account_id, kind, external_id, status, key, payload, state, error in rows
-        )
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO omnichannel_whatsapp_inbound (account_id, kind, external_id, status, "
-                "contact_key, payload, state, error, attempts, create_uid, write_uid, "
-                "create_date, write_date) VALUES %s "
-                "ON CONFLICT (kind, external_id, status) DO NOTHING RETURNING state",
-                values,
-            )
-        )
-        return sum(1 for (state,) in self.env.cr.fetchall() if state == "pending")
-
-    # ------------------------------------------------------------------------------------------
-    # Processing (cron)
-    # ------------------------------------------------------------------------------------------
-
-    @api.model
-    def _cron_process(self):
-        done, remaining = self._process_pending(commit=True)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-
-    @api.model
-    def _process_pending(self, limit=500, commit=False):
-        """Process new rows in arrival order; a row that fails holds back the later rows of
-        the same customer (order per contact) and is retried on the next run. Then apply the
-        statuses whose message has been sent since they arrived."""
-        rows = self.search([("state", "=", "pending")], order="id", limit=limit)
-        held_back = set()
-        done = 0
-        for row in rows | self._get_waiting_statuses_now_known():
-            order_key = (row.account_id.id, row.contact_key)
-            if order_key in held_back:
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    row._process()
-                done += 1
-            except Exception as error:  # any failure: the row is kept, retried, shown
-                _logger.warning("WhatsApp webhook item %s not processed: %s", row.id, error)
-                row._record_failure(error)
-                if row.state == "pending":
-                    held_back.add(order_key)
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        self._expire_waiting_statuses()
-        remaining = self.search_count([("state", "=", "pending")])
-        return done, remaining
-
-    @api.model
-    def _get_waiting_statuses_now_known(self):
-        self.env.cr.execute(
-            """
-            SELECT inbound.id FROM omnichannel_whatsapp_inbound inbound
-            JOIN omnichannel_whatsapp_outbound outbound ON outbound.wamid = inbound.external_id
-            WHERE inbound.state = 'waiting' AND inbound.kind = 'status'
-            ORDER BY inbound.id
-            """
-        )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
-
-    @api.model
-    def _expire_waiting_statuses(self):
-        """A status whose message never shows up (sent from another app on the same number)
-        is kept a week, then marked failed: it stays in the log, out of the way."""
-        self.search(
-            [
-                ("state", "=", "waiting"),
-                ("create_date", "<", fields.Datetime.now() - ORPHAN_STATUS_TTL),
-            ]
-        ).write({"state": "failed"})
-
-    def _record_failure(self, error):
+    def _whatsapp_process(self, payload):
         self.ensure_one()
-        attempts = self.attempts + 1
-        self.write(
-            {
-                "attempts": attempts,
-                "error": str(error),
-                "state": "failed" if attempts >= MAX_ATTEMPTS else "pending",
-            }
-        )
-
-    def action_retry(self):
-        """Failed rows only: a refused one is not Meta's shape and would fail the same way."""
-        failed = self.filtered(lambda row: row.state == "failed")
-        failed.write({"state": "pending", "attempts": 0, "error": False})
-        if failed:
-            self._trigger_processing()
-
-    def _process(self):
-        self.ensure_one()
-        # sudo: omnichannel.whatsapp.inbound - webhook items are processed for no user
-        row = self.sudo().with_context(omnichannel_whatsapp_inbound=True)
-        payload = json.loads(row.payload)
-        if row.kind == "status":
-            row._process_status(payload)
-        else:
-            row._process_message(payload)
-
-    @api.model
-    def _trigger_processing(self):
-        # sudo: ir.cron - the webhook (public) and managers' retries wake the processing job
-        self.env.ref("omnichannel_whatsapp.ir_cron_process_inbound").sudo()._trigger()
+        if self.kind == "status":
+            return self._whatsapp_process_status(payload)
+        return self._whatsapp_process_message(payload)
 
     # ------------------------------------------------------------------------------------------
     # Statuses
     # ------------------------------------------------------------------------------------------
 
-    def _process_status(self, status):
-        outbound = self.env["omnichannel.whatsapp.outbound"]._find_for_status(status)
+    def _whatsapp_process_status(self, status):
+        outbound = self.env["omnichannel.outbound"]._find_for_status(
+            self.source_id, status["id"], status.get("biz_opaque_callback_data")
+        )
         if not outbound:
-            self.write(
-                {"state": "waiting", "error": self.env._("No message sent with this id (yet).")}
-            )
-            return
+            raise OmnichannelInboundNotReady(self.env._("No message sent with this id (yet)."))
         delivery = STATUS_TO_DELIVERY.get(status["status"])
         if delivery:
             outbound._apply_status(delivery, _error_text(status.get("errors")))
-        self.write({"state": "done", "error": False, "message_id": outbound.message_id.id})
-
-    @api.model
-    def _apply_waiting_statuses(self, wamids):
-        """Statuses that arrived before their send was recorded."""
-        waiting = self.search(
-            [("kind", "=", "status"), ("state", "=", "waiting"), ("external_id", "in", wamids)],
-            order="id",
-        )
-        for row in waiting:
-            row._process()
+        return {"message_id": outbound.message_id.id}
 
     # ------------------------------------------------------------------------------------------
     # Messages
     # ------------------------------------------------------------------------------------------
 
-    def _process_message(self, payload):
+    def _whatsapp_process_message(self, payload):
         message = payload["message"]
         contact = payload.get("contact") or {}
-        account = self.account_id
+        account = self._get_account()
         wa_id = contact.get("wa_id") or message.get("from")
         user_id = contact.get("user_id") or message.get("from_user_id")
         name = (contact.get("profile") or {}).get("name")
         partner = self.env["res.partner"]._omnichannel_whatsapp_find_or_create(wa_id, user_id, name)
         Conversation = self.env["omnichannel.conversation"]
-        source = self.env.ref("omnichannel_whatsapp.source_whatsapp")
         conversation = Conversation._route_customer(
-            source, partner=partner, team=account._get_team(), name=partner.name
+            self.source_id, partner=partner, team=account._get_team(), name=partner.name
         )
-        sent_at = self._meta_datetime(message.get("timestamp"))
+        sent_at = self._whatsapp_meta_datetime(message.get("timestamp"))
         conversation._whatsapp_record_inbound(account, wa_id, sent_at)
-        handler = self._get_ingest_handlers().get(message["type"], self._ingest_unsupported)
+        handler = self._whatsapp_get_ingest_handlers().get(
+            message["type"], self._whatsapp_ingest_unsupported
+        )
         posted = handler(conversation, partner, message, payload)
         if message.get("referral"):
-            self._post_referral_note(conversation, message["referral"])
-        self.write({"state": "done", "error": False, "message_id": posted and posted.id})
+            self._whatsapp_post_referral_note(conversation, message["referral"])
+        return {"message_id": posted.id if posted else False}
 
     @staticmethod
-    def _meta_datetime(timestamp):
+    def _whatsapp_meta_datetime(timestamp):
         try:
             return datetime.utcfromtimestamp(int(timestamp))
         except (TypeError, ValueError, OverflowError, OSError):
             return fields.Datetime.now()
 
-    def _post(self, conversation, partner, message, body, attachments=None, **values):
+    def _whatsapp_post(self, conversation, partner, message, body, attachments=None, **values):
         """Post the customer's message in the conversation's channel, with its reply context."""
         channel = conversation.channel_id
         context = message.get("context") or {}
@@ -332,7 +163,7 @@ class OmnichannelWhatsappInbound(models.Model):
             prefix = Markup("<p><i>%s</i></p>") % self.env._("Forwarded many times")
         elif context.get("forwarded"):
             prefix = Markup("<p><i>%s</i></p>") % self.env._("Forwarded")
-        parent = self._find_message(conversation, context.get("id"))
+        parent = self._whatsapp_find_message(conversation, context.get("id"))
         if context.get("id") and not parent:
             prefix += Markup("<p><i>%s</i></p>") % self.env._("In reply to an earlier message")
         attachment_ids = []
@@ -360,7 +191,7 @@ class OmnichannelWhatsappInbound(models.Model):
             **values,
         )
 
-    def _find_message(self, conversation, wamid):
+    def _whatsapp_find_message(self, conversation, wamid):
         if not wamid:
             return self.env["mail.message"]
         return (
@@ -372,12 +203,14 @@ class OmnichannelWhatsappInbound(models.Model):
                 ],
                 limit=1,
             )
-            or self.env["omnichannel.whatsapp.outbound"]
-            .search([("wamid", "=", wamid), ("conversation_id", "=", conversation.id)], limit=1)
+            or self.env["omnichannel.outbound"]
+            .search(
+                [("external_id", "=", wamid), ("conversation_id", "=", conversation.id)], limit=1
+            )
             .message_id
         )
 
-    def _post_referral_note(self, conversation, referral):
+    def _whatsapp_post_referral_note(self, conversation, referral):
         lines = [self.env._("The customer came from an ad or post (click to WhatsApp):")]
         for label, key in (
             (self.env._("Headline"), "headline"),
@@ -396,51 +229,53 @@ class OmnichannelWhatsappInbound(models.Model):
             author_id=self.env.ref("base.partner_root").id,
         )
 
-    # One method per Meta message type: ``_ingest_<type>`` returns the posted message.
+    # One method per Meta message type: ``_whatsapp_ingest_<type>`` returns the posted message.
 
-    def _get_ingest_handlers(self):
-        handlers = dict.fromkeys(MEDIA_TYPES, self._ingest_media)
-        handlers.update((kind, getattr(self, f"_ingest_{kind}")) for kind in OTHER_TYPES)
+    def _whatsapp_get_ingest_handlers(self):
+        handlers = dict.fromkeys(MEDIA_TYPES, self._whatsapp_ingest_media)
+        handlers.update((kind, getattr(self, f"_whatsapp_ingest_{kind}")) for kind in OTHER_TYPES)
         return handlers
 
-    def _ingest_text(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_text(self, conversation, partner, message, payload):
         body = Markup(whatsapp_to_html((message.get("text") or {}).get("body") or ""))
-        return self._post(conversation, partner, message, body)
+        return self._whatsapp_post(conversation, partner, message, body)
 
-    def _download_media(self, media):
+    def _whatsapp_download_media(self, media):
         """The file behind a media id: a transient failure raises (the row is retried), a
         permanent one returns an explanation shown in the message instead."""
         try:
-            content, mimetype = self.account_id._get_client().download_media(media["id"])
+            content, mimetype = self._get_account()._get_client().download_media(media["id"])
         except GraphApiError as error:
             if error.transient and self.attempts + 1 < MAX_ATTEMPTS:
                 raise
             return None, str(error)
         return (content, mimetype or media.get("mime_type") or "application/octet-stream"), None
 
-    def _ingest_media(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_media(self, conversation, partner, message, payload):
         kind = message["type"]
         media = message.get(kind) or {}
         is_voice = kind == "audio" and bool(media.get("voice"))
         caption = media.get("caption") or ""
         body = Markup(whatsapp_to_html(caption)) if caption else Markup()
-        downloaded, problem = self._download_media(media) if media.get("id") else (None, None)
+        downloaded, problem = (
+            self._whatsapp_download_media(media) if media.get("id") else (None, None)
+        )
         attachments = []
         if downloaded:
             content, mimetype = downloaded
             mimetype = mimetype.split(";")[0].strip()
-            name = media.get("filename") or self._media_name(kind, is_voice, mimetype)
+            name = media.get("filename") or self._whatsapp_media_name(kind, is_voice, mimetype)
             attachments.append((name, content, mimetype, is_voice))
         else:
             placeholder = self.env._(
                 "[%(kind)s not available: %(reason)s]",
-                kind=self._media_label(kind, is_voice),
+                kind=self._whatsapp_media_label(kind, is_voice),
                 reason=problem or self.env._("no media id"),
             )
             body = Markup("<p>%s</p>") % placeholder + body
-        return self._post(conversation, partner, message, body, attachments)
+        return self._whatsapp_post(conversation, partner, message, body, attachments)
 
-    def _media_label(self, kind, is_voice):
+    def _whatsapp_media_label(self, kind, is_voice):
         labels = {
             "image": self.env._("Image"),
             "video": self.env._("Video"),
@@ -451,14 +286,14 @@ class OmnichannelWhatsappInbound(models.Model):
         return labels.get(kind, kind)
 
     @staticmethod
-    def _media_name(kind, is_voice, mimetype):
+    def _whatsapp_media_name(kind, is_voice, mimetype):
         extension = {"audio/ogg": ".ogg", "image/webp": ".webp", "image/jpeg": ".jpg"}.get(
             mimetype
         ) or (mimetypes.guess_extension(mimetype) or "")
         base = "voice-message" if is_voice else kind
         return f"{base}{extension}"
 
-    def _ingest_location(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_location(self, conversation, partner, message, payload):
         location = message.get("location") or {}
         latitude, longitude = location.get("latitude"), location.get("longitude")
         lines = [escape(self.env._("📍 Location"))]
@@ -476,9 +311,9 @@ class OmnichannelWhatsappInbound(models.Model):
             )
         if location.get("url"):
             lines.append(escape(location["url"]))
-        return self._post(conversation, partner, message, Markup("<br/>").join(lines))
+        return self._whatsapp_post(conversation, partner, message, Markup("<br/>").join(lines))
 
-    def _ingest_contacts(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_contacts(self, conversation, partner, message, payload):
         cards = []
         for card in message.get("contacts") or []:
             name = (card.get("name") or {}).get("formatted_name") or self.env._("Contact")
@@ -497,12 +332,12 @@ class OmnichannelWhatsappInbound(models.Model):
         body = Markup("<p>%s</p>") % self.env._("👤 Shared contacts:") + Markup("").join(
             Markup("<p>%s</p>") % card for card in cards
         )
-        return self._post(conversation, partner, message, body)
+        return self._whatsapp_post(conversation, partner, message, body)
 
-    def _ingest_interactive(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_interactive(self, conversation, partner, message, payload):
         interactive = message.get("interactive")
         if not interactive:
-            return self._ingest_unsupported(conversation, partner, message, payload)
+            return self._whatsapp_ingest_unsupported(conversation, partner, message, payload)
         kind = interactive.get("type")
         reply = interactive.get(kind) or {}
         if kind in ("button_reply", "list_reply"):
@@ -532,17 +367,17 @@ class OmnichannelWhatsappInbound(models.Model):
             )
         else:
             body = Markup("<p>%s</p>") % self.env._("Answered with %(kind)s", kind=kind)
-        return self._post(conversation, partner, message, body)
+        return self._whatsapp_post(conversation, partner, message, body)
 
-    def _ingest_button(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_button(self, conversation, partner, message, payload):
         button = message.get("button") or {}
         body = Markup("<p>%s</p>") % (button.get("text") or button.get("payload") or "")
-        return self._post(conversation, partner, message, body)
+        return self._whatsapp_post(conversation, partner, message, body)
 
-    def _ingest_reaction(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_reaction(self, conversation, partner, message, payload):
         reaction = message.get("reaction") or {}
         emoji = reaction.get("emoji") or ""
-        target = self._find_message(conversation, reaction.get("message_id"))
+        target = self._whatsapp_find_message(conversation, reaction.get("message_id"))
         if target:
             # One reaction per person on WhatsApp: a new one replaces the previous one.
             for previous in target.reaction_ids.filtered(lambda r: r.partner_id == partner):
@@ -557,9 +392,11 @@ class OmnichannelWhatsappInbound(models.Model):
             if emoji
             else self.env._("Removed a reaction")
         )
-        return self._post(conversation, partner, message, Markup("<p><i>%s</i></p>") % text)
+        return self._whatsapp_post(
+            conversation, partner, message, Markup("<p><i>%s</i></p>") % text
+        )
 
-    def _ingest_order(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_order(self, conversation, partner, message, payload):
         order = message.get("order") or {}
         lines = [
             escape(
@@ -572,28 +409,32 @@ class OmnichannelWhatsappInbound(models.Model):
         body += Markup("<p>%s</p>") % Markup("<br/>").join(lines)
         if order.get("text"):
             body += Markup(whatsapp_to_html(order["text"]))
-        return self._post(conversation, partner, message, body)
+        return self._whatsapp_post(conversation, partner, message, body)
 
-    def _ingest_system(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_system(self, conversation, partner, message, payload):
         system = message.get("system") or {}
         if system.get("type") == "user_changed_number" and system.get("wa_id"):
             partner.whatsapp_wa_id = system["wa_id"]
             conversation.whatsapp_wa_id = system["wa_id"]
         text = system.get("body") or system.get("type") or ""
-        return self._post(conversation, partner, message, Markup("<p><i>%s</i></p>") % text)
+        return self._whatsapp_post(
+            conversation, partner, message, Markup("<p><i>%s</i></p>") % text
+        )
 
-    def _ingest_unsupported(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_unsupported(self, conversation, partner, message, payload):
         errors = message.get("errors") or payload.get("errors") or []
         kind = (message.get("unsupported") or {}).get("type") or message.get("type") or ""
         reason = _error_text(errors) or self.env._("Message type unknown")
         text = self.env._(
             "[This %(kind)s message cannot be shown here: %(reason)s]", kind=kind, reason=reason
         )
-        return self._post(conversation, partner, message, Markup("<p><i>%s</i></p>") % text)
+        return self._whatsapp_post(
+            conversation, partner, message, Markup("<p><i>%s</i></p>") % text
+        )
 
-    def _ingest_revoke(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_revoke(self, conversation, partner, message, payload):
         original_id = (message.get("revoke") or {}).get("original_message_id")
-        original = self._find_message(conversation, original_id)
+        original = self._whatsapp_find_message(conversation, original_id)
         text = self.env._("The customer deleted this message.")
         if original:
             conversation.channel_id._message_update_content(
@@ -601,17 +442,19 @@ class OmnichannelWhatsappInbound(models.Model):
             )
             return original
         text = self.env._("The customer deleted a message.")
-        return self._post(conversation, partner, message, Markup("<p><i>%s</i></p>") % text)
+        return self._whatsapp_post(
+            conversation, partner, message, Markup("<p><i>%s</i></p>") % text
+        )
 
-    def _ingest_edit(self, conversation, partner, message, payload):
+    def _whatsapp_ingest_edit(self, conversation, partner, message, payload):
         edit = message.get("edit") or {}
         new = edit.get("message") or {}
         content = new.get(new.get("type")) or {}
         text = content.get("body") if new.get("type") == "text" else content.get("caption")
         body = Markup(whatsapp_to_html(text or ""))
-        original = self._find_message(conversation, edit.get("original_message_id"))
+        original = self._whatsapp_find_message(conversation, edit.get("original_message_id"))
         if original:
             conversation.channel_id._message_update_content(original, body, strict=False)
             return original
         label = Markup("<p><i>%s</i></p>") % self.env._("Edited a message:")
-        return self._post(conversation, partner, message, label + body)
+        return self._whatsapp_post(conversation, partner, message, label + body)
