@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/omnichannel_whatsapp_rules.xml",
         "data/omnichannel_source_data.xml",
+        "data/queue_job_channel_data.xml",
         "views/omnichannel_whatsapp_account_views.xml",
     ],
     "assets": {

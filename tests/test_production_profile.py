@@ -4,8 +4,9 @@ On a database with the addons and their demo data (the demo WhatsApp number and 
 ``make run``), Odoo starts with the command line ``make run WORKERS=2`` builds
 (``odoo_env.prefork_args``: 2 HTTP workers, cron workers, the gevent port). A customer's
 WhatsApp message posted, signed, to the HTTP port reaches the agent's websocket on the gevent
-port: the webhook stores it and wakes the cron, a cron worker makes the conversation, the gevent
-process pushes the notifications. The same again on the one URL of tools/devproxy.py.
+port: the webhook stores it and queues its customer's job, queue_job's runner (a process of its
+own) has an HTTP worker run it, the gevent process pushes the notifications. The same again on
+the one URL of tools/devproxy.py.
 """
 
 import contextlib
@@ -43,7 +44,7 @@ WABA_ID = devserver.DEMO_WHATSAPP["--waba-id"]
 APP_SECRET = devserver.DEMO_WHATSAPP["--app-secret"]
 DISPLAY_NUMBER = "15550783881"
 START_TIMEOUT = 120
-# The webhook answers first; a cron worker, woken by the webhook's trigger, does the rest.
+# The webhook answers first; the customer's job, run by an HTTP worker, does the rest.
 ARRIVAL_TIMEOUT = 60
 
 STANDIN_PATH = REPO / "omnichannel_whatsapp" / "tests" / "graph_api_standin.py"
@@ -215,6 +216,7 @@ def customer_writes(base_url, marker):
     url = f"{base_url}/omnichannel/whatsapp/webhook"
     status, answer = standin.post_webhook(url, payload, APP_SECRET)
     assert status == 200, f"the webhook answered {status}: {answer}"
+    return wa_id, payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
 
 
 def wait_for_arrival(ws, marker, profile):
@@ -270,7 +272,13 @@ def test_whatsapp_message_reaches_agent_websocket_in_prefork(prefork):
         took = wait_for_arrival(ws, marker, prefork)
     finally:
         ws.close()
-    print(f"webhook -> cron worker -> agent's websocket: {took:.1f}s")
+    print(f"webhook -> customer's job -> agent's websocket: {took:.1f}s")
+    done = odoo_env.psql(
+        "SELECT count(*) FROM queue_job WHERE channel = 'root.omnichannel_inbound' "
+        "AND state = 'done'",
+        DB,
+    )
+    assert int(done) >= 1, "the message did not come through queue_job"
 
 
 def test_one_url_serves_desk_bus_and_webhook_through_devproxy(prefork):

@@ -62,10 +62,28 @@ PREFORK_LIMITS = (
 )
 
 
+# OCA queue_job runs the pipeline's jobs: loaded server-wide (its job runner starts with the
+# server, a thread in threaded mode, a process in prefork), at most this many jobs at once.
+SERVER_WIDE_MODULES = "base,web,queue_job"
+QUEUE_JOB_MAX_CAPACITY = 4
+
+
+def odoo_config_file():
+    """Odoo's configuration file for what only a file can set: queue_job's options."""
+    path = cache_dir() / "odoo-omnichannel.conf"
+    text = f"[options]\n\n[queue_job]\nmax_capacity = {QUEUE_JOB_MAX_CAPACITY}\n"
+    if not path.exists() or path.read_text() != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return path
+
+
 def odoo_args(db, http_port, extra_addons=(), interface="127.0.0.1", serving=THREADED):
     """The options every Odoo process of the project gets (interface "" = all interfaces)."""
     return [
         "odoo",
+        f"--config={odoo_config_file()}",
+        f"--load={SERVER_WIDE_MODULES}",
         f"--addons-path={addons_path(extra_addons)}",
         f"--data-dir={cache_dir() / 'filestore'}",
         f"--database={db}",

@@ -2,7 +2,10 @@ import json
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+import psycopg2
+from psycopg2 import errorcodes
+
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -14,6 +17,14 @@ BACKOFF_SECONDS = (10, 60, 300, 1800)
 ORPHAN_STATUS_TTL = timedelta(days=7)
 # A body full of malformed items is recorded this far (each is logged).
 MAX_REFUSALS_RECORDED = 50
+INBOUND_CHANNEL = "root.omnichannel_inbound"
+CONCURRENCY_ERRORS = (
+    errorcodes.SERIALIZATION_FAILURE,
+    errorcodes.DEADLOCK_DETECTED,
+    errorcodes.LOCK_NOT_AVAILABLE,
+)
+# A customer's items processed by one job; more make another job.
+BATCH_SIZE = 100
 
 
 class OmnichannelInboundNotReady(Exception):
@@ -191,57 +202,89 @@ class OmnichannelInbound(models.Model):
                 "INSERT INTO omnichannel_inbound (source_id, account_model, account_id, kind, "
                 "external_id, status, contact_key, payload, state, error, attempts, create_uid, "
                 "write_uid, create_date, write_date) VALUES %s ON CONFLICT (source_id, "
-                "COALESCE(account_id, 0), kind, external_id, status) DO NOTHING RETURNING state",
+                "COALESCE(account_id, 0), kind, external_id, status) DO NOTHING "
+                "RETURNING state, account_id, contact_key",
                 values,
             )
         )
-        new = sum(1 for (state,) in self.env.cr.fetchall() if state == "pending")
-        if new:
-            self._trigger_processing()
-        return new
+        new = [
+            (account, key) for state, account, key in self.env.cr.fetchall() if state == "pending"
+        ]
+        self._enqueue_processing(source.id, set(new))
+        return len(new)
 
     # ------------------------------------------------------------------------------------------
     # Processing
     # ------------------------------------------------------------------------------------------
 
+    # One job per customer's pending items, in the inbound channel: jobs of different
+    # customers run at once on every worker of every host; one customer's items are processed
+    # in arrival order by one job at a time (their rows are locked while it runs).
+
+    @api.model
+    def _enqueue_processing(self, source_id, keys, eta=None):
+        """A job for each (account id, customer key), unless one is already waiting."""
+        for account_id, contact_key in sorted(keys):
+            self.with_delay(
+                channel=INBOUND_CHANNEL,
+                eta=eta,
+                identity_key=f"omnichannel.inbound:{source_id}:{account_id}:{contact_key}",
+                description=f"Process webhook items of {contact_key}",
+            )._job_process_customer(source_id, account_id, contact_key)
+
+    @api.model
+    def _job_process_customer(self, source_id, account_id, contact_key):
+        """Process one customer's due items in order. A failing one stops the batch (it is
+        retried with backoff, the later ones wait for it); an item already taken by a job that
+        committed meanwhile makes PostgreSQL refuse the lock: queue_job retries this job,
+        which then sees it done. Nothing is processed twice."""
+        # sudo: omnichannel.inbound - webhook items are processed by the system user, as a
+        # cron job would (the job was queued by the webhook's public user)
+        Inbound = self.with_user(SUPERUSER_ID)
+        Inbound.env.cr.execute(
+            SQL(
+                "SELECT id, next_attempt_date FROM omnichannel_inbound WHERE source_id = %s "
+                "AND account_id = %s AND contact_key = %s AND state = 'pending' "
+                "ORDER BY id LIMIT %s FOR UPDATE",
+                source_id,
+                account_id,
+                contact_key,
+                BATCH_SIZE + 1,
+            )
+        )
+        locked = Inbound.env.cr.fetchall()
+        now = fields.Datetime.now()
+        for row_id, next_attempt_date in locked[:BATCH_SIZE]:
+            if next_attempt_date and next_attempt_date > now:
+                keys = {(account_id, contact_key)}
+                return self._enqueue_processing(source_id, keys, eta=next_attempt_date)
+            row = Inbound.browse(row_id)
+            if not row._process_safely() and row.state == "pending":
+                return None  # its retry is scheduled; the later items wait for it
+        if len(locked) > BATCH_SIZE:
+            self._enqueue_processing(source_id, {(account_id, contact_key)})
+        return None
+
     @api.model
     def _cron_process(self):
-        done, remaining = self._process_pending(commit=True)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-
-    @api.model
-    def _process_pending(self, limit=500, commit=False):
-        """Process due rows in arrival order; a row that fails holds back the later rows of
-        the same customer (order per customer) and is retried with backoff. Then apply the
-        statuses whose message has been sent since they arrived."""
-        now = fields.Datetime.now()
-        pending = self.search([("state", "=", "pending")], order="id", limit=limit)
-        # A customer whose earlier item waits for its retry keeps their later items back.
-        held_back = {
-            row._get_order_key()
-            for row in pending
-            if row.next_attempt_date and row.next_attempt_date > now
-        }
-        rows = pending.filtered(
-            lambda row: not row.next_attempt_date or row.next_attempt_date <= now
+        """The safety net: a job for every customer with due items and none waiting (a job
+        that failed for good), the statuses whose message has been sent since, and the
+        orphan statuses expired."""
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT source_id, account_id, contact_key FROM omnichannel_inbound
+            WHERE state = 'pending'
+              AND (next_attempt_date IS NULL OR next_attempt_date <= now() at time zone 'UTC')
+            """
         )
-        done = 0
-        for row in rows | self._get_waiting_statuses_now_known():
-            order_key = row._get_order_key()
-            if order_key in held_back:
-                continue
-            if row._process_safely():
-                done += 1
-            elif row.state == "pending":
-                held_back.add(order_key)
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        by_source = {}
+        for source_id, account_id, contact_key in self.env.cr.fetchall():
+            by_source.setdefault(source_id, set()).add((account_id, contact_key))
+        for source_id, keys in by_source.items():
+            self._enqueue_processing(source_id, keys)
+        for row in self._get_waiting_statuses_now_known():
+            row._process_safely()
         self._expire_waiting_statuses()
-        remaining = self.search_count([("state", "=", "pending")])
-        return done, remaining
-
-    def _get_order_key(self):
-        return (self.source_id.id, self.account_id, self.contact_key)
 
     def _process_safely(self):
         """Process one row in a savepoint: True when done; a failure is recorded on it."""
@@ -250,6 +293,12 @@ class OmnichannelInbound(models.Model):
             with self.env.cr.savepoint():
                 self._process()
             return self.state in ("done", "waiting")
+        except psycopg2.OperationalError as error:
+            if error.pgcode in CONCURRENCY_ERRORS:
+                raise  # not the item's fault: the whole job is retried (queue_job does)
+            _logger.warning("Webhook item %s not processed: %s", self.id, error)
+            self._record_failure(error)
+            return False
         except Exception as error:  # any failure: the row is kept, retried, shown
             _logger.warning("Webhook item %s not processed: %s", self.id, error)
             self._record_failure(error)
@@ -276,8 +325,10 @@ class OmnichannelInbound(models.Model):
         else:
             delay = BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1]
             values["next_attempt_date"] = fields.Datetime.now() + timedelta(seconds=delay)
-            self._trigger_processing(at=values["next_attempt_date"])
         self.write(values)
+        if self.state == "pending":
+            keys = {(self.account_id, self.contact_key)}
+            self._enqueue_processing(self.source_id.id, keys, eta=self.next_attempt_date)
 
     def action_retry(self):
         """Failed rows only: a refused one does not have the provider's shape and would
@@ -286,13 +337,10 @@ class OmnichannelInbound(models.Model):
         failed.write(
             {"state": "pending", "attempts": 0, "error": False, "next_attempt_date": False}
         )
-        if failed:
-            self._trigger_processing()
-
-    @api.model
-    def _trigger_processing(self, at=None):
-        # sudo: ir.cron - the webhook (public) and managers' retries wake the processing job
-        self.env.ref("omnichannel_chat.ir_cron_process_inbound").sudo()._trigger(at)
+        for source, rows in failed.grouped("source_id").items():
+            keys = {(row.account_id, row.contact_key) for row in rows}
+            # sudo: queue.job - managers retry items; the job is the pipeline's
+            self.sudo()._enqueue_processing(source.id, keys)
 
     # ------------------------------------------------------------------------------------------
     # Statuses that arrive before their message is recorded

@@ -3,10 +3,12 @@ import secrets
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+OUTBOUND_CHANNEL = "root.omnichannel_outbound"
 # Seconds before the n-th retry of a transient error (providers ask to back off).
 BACKOFF_SECONDS = (4, 16, 64, 256, 1024)
 
@@ -106,45 +108,57 @@ class OmnichannelOutbound(models.Model):
         """Queue rows; they are sent once the current transaction commits."""
         # sudo: omnichannel.outbound - agents queue their messages; the queue is the source's
         records = self.sudo().create(values_list)
-        if records:
-            self._trigger_sending()
+        records._enqueue_sending()
         return records
 
-    @api.model
-    def _trigger_sending(self, at=None):
-        # sudo: ir.cron - agents queue messages; the trigger runs after their commit
-        self.env.ref("omnichannel_chat.ir_cron_send_outbound").sudo()._trigger(at)
+    def _enqueue_sending(self, eta=None):
+        """A job per conversation of these rows (one at a time per conversation: its order),
+        in the source's own channel, whose capacity keeps to the provider's rate limits."""
+        # sudo: queue.job - the job is the pipeline's, whoever queued the message
+        for conversation, rows in self.sudo().grouped("conversation_id").items():
+            source = rows[:1].source_id
+            rows.with_delay(
+                channel=f"{OUTBOUND_CHANNEL}.{source.code}",
+                eta=eta,
+                identity_key=f"omnichannel.outbound:{conversation.id}",
+                description=f"Send messages of {conversation.display_name}",
+            )._job_send_conversation(conversation.id)
 
     # ------------------------------------------------------------------------------------------
     # Sending (after the commit)
     # ------------------------------------------------------------------------------------------
 
     @api.model
-    def _cron_send(self):
-        done, remaining = self._send_due(commit=True)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-
-    @api.model
-    def _send_due(self, limit=200, commit=False):
-        rows = self.search(
-            [("state", "=", "queued"), ("next_attempt_date", "<=", fields.Datetime.now())],
-            order="id",
-            limit=limit,
+    def _job_send_conversation(self, conversation_id):
+        """Send a conversation's due rows in order; a row that must wait (backoff, account
+        blocked) holds back the later ones. Rows are locked while sent: a job that committed
+        them meanwhile makes PostgreSQL refuse the lock and queue_job retries this one."""
+        # sudo: omnichannel.outbound - sent for the agent who queued them
+        Outbound = self.sudo()
+        Outbound.env.cr.execute(
+            SQL(
+                "SELECT id FROM omnichannel_outbound WHERE conversation_id = %s "
+                "AND state = 'queued' ORDER BY id FOR UPDATE",
+                conversation_id,
+            )
         )
-        held_back = set()  # keep each conversation's order: a part waiting holds the next
-        done = 0
-        for row in rows:
-            if row.conversation_id.id in held_back:
-                continue
+        now = fields.Datetime.now()
+        for (row_id,) in Outbound.env.cr.fetchall():
+            row = Outbound.browse(row_id)
+            if row.next_attempt_date > now:
+                row._enqueue_sending(eta=row.next_attempt_date)
+                return
             row._send()
             if row.state == "queued":
-                held_back.add(row.conversation_id.id)
-            else:
-                done += 1
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        remaining = self.search_count([("state", "=", "queued")])
-        return done, remaining
+                return  # retried later (its job is queued), or waiting for its account
+
+    @api.model
+    def _cron_send(self):
+        """The safety net: a job for every conversation with due rows (after a job that failed
+        for good, or an account fixed)."""
+        self.search(
+            [("state", "=", "queued"), ("next_attempt_date", "<=", fields.Datetime.now())]
+        )._enqueue_sending()
 
     def _send(self):
         self.ensure_one()
@@ -190,7 +204,7 @@ class OmnichannelOutbound(models.Model):
                     "next_attempt_date": fields.Datetime.now() + timedelta(seconds=delay),
                 }
             )
-            self._trigger_sending(fields.Datetime.now() + timedelta(seconds=delay))
+            self._enqueue_sending(eta=self.next_attempt_date)
             return
         self.write({"state": "failed", "attempts": attempts, "error": str(error)})
         self._apply_status("failed", str(error))
@@ -234,5 +248,4 @@ class OmnichannelOutbound(models.Model):
                 "next_attempt_date": fields.Datetime.now(),
             }
         )
-        if failed:
-            self._trigger_sending()
+        failed._enqueue_sending()

@@ -8,6 +8,8 @@ from freezegun import freeze_time
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.omnichannel_chat.tests.jobs import run_jobs
+
 from .common import OmnichannelCase, run_cron_twice_at_once
 
 
@@ -114,7 +116,7 @@ class TestAutoClose(OmnichannelCase):
             )
         with frozen(self.env, "2026-03-02 22:00:00"):
             self.cron()
-            self.env["omnichannel.outbound"]._send_due()
+            run_jobs(self.env)
         outbox = self.env["omnichannel.test.outbox"].search(
             [("conversation_id", "=", conversation.id)]
         )

@@ -187,7 +187,18 @@ class OmnichannelWhatsappAccount(models.Model):
         # A new token is the fix for a rejected one: sending resumes.
         if "access_token" in vals and "state" not in vals:
             vals = dict(vals, state="ok")
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("state") == "ok":
+            # The messages that waited for a valid token go now.
+            # sudo: omnichannel.outbound - the account's queue, for the manager who fixed it
+            self.env["omnichannel.outbound"].sudo().search(
+                [
+                    ("account_model", "=", self._name),
+                    ("account_id", "in", self.ids),
+                    ("state", "=", "queued"),
+                ]
+            )._enqueue_sending()
+        return result
 
     def unlink(self):
         # The core's log and queue point at accounts of any source, without a foreign key.

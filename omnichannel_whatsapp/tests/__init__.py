@@ -9,3 +9,4 @@ from . import test_delivery_tour
 from . import test_account
 from . import test_concurrency
 from . import test_migration
+from . import test_parallel_jobs

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from odoo.tests import HttpCase, new_test_user
 
+from odoo.addons.omnichannel_chat.tests.jobs import run_jobs
 from odoo.addons.omnichannel_whatsapp.tests.graph_api_standin import (
     GraphApiStandIn,
     message_webhook,
@@ -114,11 +115,18 @@ class WhatsappCase(HttpCase):
 
     # Odoo's side ---------------------------------------------------------------------------
 
-    def process(self):
-        return self.Inbound._process_pending()
+    def process(self, include_delayed=False):
+        """The inbound jobs, as queue_job's runner would run them."""
+        return run_jobs(self.env, ("root.omnichannel_inbound",), include_delayed)
+
+    def sweep(self):
+        """The pipeline's cron: jobs for due items, late statuses, expired orphans."""
+        self.Inbound._cron_process()
+        return self.process()
 
     def send_due(self):
-        return self.Outbound._send_due()
+        """The outbound jobs; each sends its rows whose retry time has come."""
+        return run_jobs(self.env, ("root.omnichannel_outbound",), include_delayed=True)
 
     def conversation_of(self, wa_id="34699000111"):
         partner = self.env["res.partner"].search([("whatsapp_wa_id", "=", wa_id)], limit=1)

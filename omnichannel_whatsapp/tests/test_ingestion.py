@@ -4,6 +4,8 @@ from odoo import fields
 from odoo.tests import tagged, users, warmup
 from odoo.tools import html2plaintext
 
+from odoo.addons.queue_job.job import Job
+
 from .common import DISPLAY_NUMBER, NUMBER_ID, WABA_ID, WhatsappCase, message_webhook
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"pixels"
@@ -115,11 +117,11 @@ class TestIngestion(WhatsappCase):
         self.assertGreater(first.next_attempt_date, first.create_date)
         self.assertEqual(second.state, "pending")  # held behind the first: order per contact
         first.next_attempt_date = "2000-01-01"  # the backoff has passed
-        self.process()
+        self.process(include_delayed=True)
         self.assertEqual((first.state, first.attempts), ("pending", 2))
         self.assertEqual(second.state, "pending")
         first.next_attempt_date = "2000-01-01"
-        self.process()
+        self.process(include_delayed=True)
         self.assertEqual((first.state, second.state), ("done", "done"))
         self.assertEqual(first.message_id.attachment_ids.raw, PNG)
         self.assertLess(first.message_id.id, second.message_id.id)
@@ -338,22 +340,25 @@ class TestIngestionQueries(WhatsappCase):
         self.env.invalidate_all()
         self.env.user.partner_id  # noqa: B018 - loads the user's row
         self.env["bus.bus"].default_get(["channel", "message"])
-        # Rows: 1 pending ids, 2 the row, 3 SAVEPOINT, 4 the row's source (its provider).
-        # Contact and conversation: 5 partner by wa_id, 6 its fields, 7 the account, 8 routing
-        # lock upsert,
-        # 9 open conversation, 10 its fields, 11 its channel. message_post: 12 channel avatar,
-        # 13 channel groups, 14 member count, 15 author (root) partner, 16 company, 17-18 alias
-        # domain and alias, 19 INSERT mail_message, 20 partner exists, 21 root's membership,
-        # 22 the channel's conversation (after hook), 23 subtype, 24 members to notify,
-        # 25 schedule, 26 message fields, 27 attachments, 28 partners, 29 notifications,
-        # 30 users, 31 rating (store), 32-36 the queue's agents (not members yet:
-        # participants, team, users, members), 37 UPDATE the conversation (the customer's
-        # message count and time, after the post's own flush), 38 the team's business hours
-        # (automatic reply when closed), 39 UPDATE the channel's last interest, 40 UPDATE the
-        # row, 41 INSERT bus, 42 RELEASE, 43 statuses now known, 44 statuses to expire,
-        # 45 rows remaining.
-        with self.assertQueryCount(45):
-            self.process()
+        (record,) = self.env["queue.job"].search(
+            [("channel", "=", "root.omnichannel_inbound"), ("state", "=", "pending")]
+        )
+        job = Job.load(self.env, record.uuid)
+        self.env.invalidate_all()
+        self.env.user.partner_id  # noqa: B018 - loads the user's row
+        # The customer's job: 1 its pending rows, locked (FOR UPDATE), 2 SAVEPOINT, 3 the row,
+        # 4 its source (the provider). Contact and conversation: 5 partner by wa_id, 6 its
+        # fields, 7 the account, 8 routing lock upsert, 9 open conversation, 10 its fields,
+        # 11 its channel. message_post: 12 channel avatar, 13 channel groups, 14 member count,
+        # 15 company, 16-17 alias domain and alias, 18 INSERT mail_message, 19 partner exists,
+        # 20 root's membership, 21 the channel's conversation (after hook), 22 subtype, 23 the
+        # team, 24 members to notify, 25 schedule, 26 message fields, 27 attachments,
+        # 28 partners, 29 notifications, 30 users, 31 rating (store), 32-36 the queue's agents
+        # (not members yet: participants, team users, users, members, their channels),
+        # 37 UPDATE the channel's last interest, 38 UPDATE the conversation (the customer's
+        # message count and time), 39 UPDATE the row, 40 INSERT bus, 41 RELEASE.
+        with self.assertQueryCount(41):
+            job.perform()
         self.assertEqual(
             self.Inbound.search([("external_id", "=", body_message["id"])]).state, "done"
         )

@@ -155,7 +155,7 @@ class TestOutbound(WhatsappCase):
             [outbound.id],
         )
         self.env.invalidate_all()
-        self.process()
+        self.sweep()  # the pipeline's cron safety net
         self.assertEqual(waiting.state, "done")
         self.assertEqual(message.omnichannel_delivery_state, "read")
 
@@ -169,7 +169,7 @@ class TestOutbound(WhatsappCase):
             [orphan.id],
         )
         self.env.invalidate_all()
-        self.process()
+        self.sweep()
         self.assertEqual(orphan.state, "failed")
 
     def test_transient_errors_are_retried_without_duplicates(self):

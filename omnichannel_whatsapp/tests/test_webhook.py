@@ -68,10 +68,15 @@ class TestWebhookNotifications(WhatsappCase):
         row = self.stored()
         self.assertEqual((row.kind, row.external_id, row.state), ("message", "wamid.A1", "pending"))
         self.assertEqual(row._get_account(), self.account)
-        # Routing and posting wait for the cron job, off the request.
+        # Routing and posting wait for the customer's job, off the request.
         self.assertFalse(self.Conversation.search([("whatsapp_account_id", "=", self.account.id)]))
-        cron = self.env.ref("omnichannel_chat.ir_cron_process_inbound")
-        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        (job,) = self.env["queue.job"].search(
+            [("channel", "=", "root.omnichannel_inbound"), ("state", "=", "pending")]
+        )
+        self.assertEqual(job.method_name, "_job_process_customer")
+        self.assertEqual(job.args, [row.source_id.id, self.account.id, "34699000111"])
+        self.process()
+        self.assertEqual(row.state, "done")
 
     def test_missing_wrong_or_non_ascii_signature_is_forbidden(self):
         body = json.dumps(text_body("wamid.S1")).encode()
@@ -162,9 +167,10 @@ class TestWebhookNotifications(WhatsappCase):
         headers = {"X-Hub-Signature-256": self.sign_with(APP_SECRET, body)}
         self.post_webhook(text_body("wamid.Q0"))  # warm the routes and caches
         # 1 the public user's row, 2 the accounts and their secrets, 3 INSERT ... ON CONFLICT
-        # DO NOTHING of the rows (into the core's omnichannel_inbound), 4-7 the cron trigger:
-        # the cron (exists, read), its user, INSERT ir_cron_trigger. Nothing else runs before
-        # the 200.
+        # DO NOTHING of the rows (into the core's omnichannel_inbound) RETURNING the new ones,
+        # then the customer's queue_job job: 4 the enqueuing user's fields (its company),
+        # 5 a job with the same identity key waiting?, 6 its uuid unused?, 7 INSERT queue_job.
+        # Nothing else runs before the 200.
         with self.assertQueryCount(7):
             response = self.url_open(WEBHOOK, data=body, headers=headers)
         self.assertEqual(response.status_code, 200)
