@@ -229,7 +229,9 @@ class OmnichannelInbound(models.Model):
                 channel=INBOUND_CHANNEL,
                 eta=eta,
                 identity_key=f"omnichannel.inbound:{source_id}:{account_id}:{contact_key}",
-                description=f"Process webhook items of {contact_key}",
+                description=self.env._(
+                    "Process the webhook items of %(customer)s", customer=contact_key
+                ),
             )._job_process_customer(source_id, account_id, contact_key)
 
     @api.model

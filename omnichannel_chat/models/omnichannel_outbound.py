@@ -121,7 +121,9 @@ class OmnichannelOutbound(models.Model):
                 channel=f"{OUTBOUND_CHANNEL}.{source.code}",
                 eta=eta,
                 identity_key=f"omnichannel.outbound:{conversation.id}",
-                description=f"Send messages of {conversation.display_name}",
+                description=self.env._(
+                    "Send the messages of %(conversation)s", conversation=conversation.display_name
+                ),
             )._job_send_conversation(conversation.id)
 
     # ------------------------------------------------------------------------------------------

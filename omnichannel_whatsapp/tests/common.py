@@ -1,7 +1,9 @@
 import json
+import uuid
 from datetime import datetime
 
-from odoo.tests import HttpCase, new_test_user
+from odoo import SUPERUSER_ID, api
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from odoo.addons.omnichannel_chat.tests.jobs import run_jobs
 from odoo.addons.omnichannel_whatsapp.tests.graph_api_standin import (
@@ -142,3 +144,47 @@ class WhatsappCase(HttpCase):
         return conversation.channel_id.with_user(user).message_post(
             body=body, message_type="comment", subtype_xmlid="mail.mt_comment", **kwargs
         )
+
+
+class CommittedAccountCase(TransactionCase):
+    """A WhatsApp number and its team committed for real (for tests where several
+    transactions run at once), removed with what they made at the end."""
+
+    NUMBER_PREFIX = "committed"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.suffix = uuid.uuid4().hex[:10]
+        cls.number = f"{cls.NUMBER_PREFIX}{cls.suffix}"
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            team = env["helpdesk.ticket.team"].create({"name": f"{cls.number} team"})
+            account = env["omnichannel.whatsapp.account"].create(
+                {
+                    "name": f"{cls.number} line",
+                    "waba_id": "1",
+                    "phone_number_id": cls.number,
+                    "app_secret": "s",
+                    "access_token": "t",
+                    "team_id": team.id,
+                }
+            )
+            cls.account_id, cls.team_id = account.id, team.id
+        cls.addClassCleanup(cls._cleanup)
+
+    @classmethod
+    def _cleanup(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            conversations = env["omnichannel.conversation"].search(
+                [("whatsapp_account_id", "=", cls.account_id)]
+            )
+            partners = conversations.partner_id
+            conversations.channel_id.unlink()
+            env["queue.job"].search([("channel", "=", "root.omnichannel_inbound")]).filtered(
+                lambda job: job.args[1:2] == [cls.account_id]
+            ).unlink()
+            env["omnichannel.whatsapp.account"].browse(cls.account_id).unlink()
+            env["helpdesk.ticket.team"].browse(cls.team_id).unlink()
+            partners.unlink()

@@ -6,49 +6,19 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.service.model import retrying
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from .common import CommittedAccountCase
 from .graph_api_standin import message_webhook
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentDeliveries(TransactionCase):
+class TestConcurrentDeliveries(CommittedAccountCase):
     """Meta delivers the same body twice at the same moment (its retries fan out): two
     transactions store it at once, each as the webhook request does, on committed data."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.suffix = uuid.uuid4().hex[:10]
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            team = env["helpdesk.ticket.team"].create({"name": f"Concurrent {cls.suffix}"})
-            account = env["omnichannel.whatsapp.account"].create(
-                {
-                    "name": "Concurrent line",
-                    "waba_id": "1",
-                    "phone_number_id": f"conc{cls.suffix}",
-                    "app_secret": "s",
-                    "access_token": "t",
-                    "team_id": team.id,
-                }
-            )
-            cls.account_id, cls.team_id = account.id, team.id
-        cls.addClassCleanup(cls._cleanup)
-
-    @classmethod
-    def _cleanup(cls):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            conversations = env["omnichannel.conversation"].search(
-                [("whatsapp_account_id", "=", cls.account_id)]
-            )
-            partners = conversations.partner_id
-            conversations.channel_id.unlink()
-            env["omnichannel.whatsapp.account"].browse(cls.account_id).unlink()
-            env["helpdesk.ticket.team"].browse(cls.team_id).unlink()
-            partners.unlink()
+    NUMBER_PREFIX = "conc"
 
     def store_at_once(self, body, times=2):
         raw = json.dumps(body).encode()
@@ -66,7 +36,7 @@ class TestConcurrentDeliveries(TransactionCase):
                         barrier.wait(timeout=30)
                     Inbound = env["omnichannel.inbound"]
                     items = Inbound._whatsapp_prepare_items(
-                        json.loads(raw), {f"conc{self.suffix}": self.account_id}
+                        json.loads(raw), {self.number: self.account_id}
                     )
                     source = env.ref("omnichannel_whatsapp.source_whatsapp")
                     return Inbound._store_items(source, items)
@@ -92,7 +62,7 @@ class TestConcurrentDeliveries(TransactionCase):
             "type": "text",
             "text": {"body": "¿Hay alguien?"},
         }
-        body = message_webhook(f"conc{self.suffix}", "1", "1", wa_id, "Twice", message)
+        body = message_webhook(self.number, "1", "1", wa_id, "Twice", message)
         for _run in range(5):
             stored = self.store_at_once(body)
             self.assertEqual(sorted(stored), [0, 1] if _run == 0 else [0, 0])

@@ -8,11 +8,12 @@ import psycopg2.errors
 
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import DummyRLock, Registry
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
 from odoo.addons.queue_job.job import Job
 
+from .common import CommittedAccountCase
 from .graph_api_standin import message_webhook
 
 CUSTOMERS = 10
@@ -21,45 +22,12 @@ WORKERS = 3
 
 
 @tagged("post_install", "-at_install")
-class TestParallelJobs(TransactionCase):
+class TestParallelJobs(CommittedAccountCase):
     """The customers' jobs run at once, on committed data, each in its own transaction as
     queue_job's runner runs them on several workers: each customer's messages end in Meta's
     order, none lost, none twice, whatever jobs overlap or die."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.suffix = uuid.uuid4().hex[:10]
-        cls.number = f"par{cls.suffix}"
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            team = env["helpdesk.ticket.team"].create({"name": f"Parallel {cls.suffix}"})
-            account = env["omnichannel.whatsapp.account"].create(
-                {
-                    "name": "Parallel line",
-                    "waba_id": "1",
-                    "phone_number_id": cls.number,
-                    "app_secret": "s",
-                    "access_token": "t",
-                    "team_id": team.id,
-                }
-            )
-            cls.account_id, cls.team_id = account.id, team.id
-        cls.addClassCleanup(cls._cleanup)
-
-    @classmethod
-    def _cleanup(cls):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            conversations = env["omnichannel.conversation"].search(
-                [("whatsapp_account_id", "=", cls.account_id)]
-            )
-            partners = conversations.partner_id
-            conversations.channel_id.unlink()
-            env["queue.job"].search([("channel", "=", "root.omnichannel_inbound")]).unlink()
-            env["omnichannel.whatsapp.account"].browse(cls.account_id).unlink()
-            env["helpdesk.ticket.team"].browse(cls.team_id).unlink()
-            partners.unlink()
+    NUMBER_PREFIX = "par"
 
     # Meta's side: random batches, committed as the webhook commits them --------------------
 

@@ -241,9 +241,28 @@ class TestWebhookRobustness(WhatsappCase):
             [("model", "=", "omnichannel.inbound"), ("type", "=", "search")]
         )
         self.assertIn('name="refused"', "".join(views.mapped("arch_db")))
-        # Agents do not read the log.
-        agent_log = self.env["omnichannel.inbound"].with_user(self.agent_ana)
-        self.assertFalse(agent_log.has_access("read"))
+        # Agents do not read the log nor the send queue, nor retry through the web client.
+        for model in ("omnichannel.inbound", "omnichannel.outbound"):
+            self.assertFalse(self.env[model].with_user(self.agent_ana).has_access("read"))
+        self.authenticate("wa_ana", "wa_ana")
+        for method, args in (("action_retry", [refused.ids]), ("search_read", [[]])):
+            response = self.url_open(
+                f"/web/dataset/call_kw/omnichannel.inbound/{method}",
+                data=json.dumps(
+                    {
+                        "jsonrpc": "2.0",
+                        "params": {
+                            "model": "omnichannel.inbound",
+                            "method": method,
+                            "args": args,
+                            "kwargs": {},
+                        },
+                    }
+                ),
+                headers={"Content-Type": "application/json"},
+            )
+            error = response.json()["error"]["data"]["name"]
+            self.assertEqual(error, "odoo.exceptions.AccessError", method)
 
     def test_signature_still_first(self):
         """Bad shapes are only read once the body is signed: unsigned junk is 403."""
